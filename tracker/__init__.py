@@ -1,0 +1,1 @@
+"""Build a static website that tracks whether public bodies keep their commitments."""

@@ -1,0 +1,49 @@
+"""The command line: build, check, serve."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from tracker.errors import ContentErrors
+from tracker.pipeline import Project, build_site, check_site
+
+
+def main(argv: list[str] | None = None, root: Path | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = _parser().parse_args(argv)
+    project = Project.at(root or Path.cwd())
+    command = args.command or "build"
+    if command == "serve":
+        from tracker.serve import serve
+
+        return serve(project, args.port)
+    return _run_checked(project, command)
+
+
+def _run_checked(project: Project, command: str) -> int:
+    started = time.perf_counter()
+    try:
+        if command == "check":
+            check_site(project, date.today())
+            print("No errors found.")
+        else:
+            count = build_site(project, date.today())
+            print(f"Built {count} files into {project.site} in {time.perf_counter() - started:.2f} s.")
+    except ContentErrors as failure:
+        print(failure.report(), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="build.py", description="Build the commitments tracker from content/ into site/.")
+    commands = parser.add_subparsers(dest="command", metavar="command")
+    commands.add_parser("build", help="build content/ into site/ (the default)")
+    commands.add_parser("check", help="check content/ without writing anything")
+    serve = commands.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on every save")
+    serve.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
+    return parser

@@ -1,0 +1,35 @@
+"""Content errors: what an editor sees when a file is wrong."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class ContentError:
+    """One problem in one content file, with the place and the fix."""
+
+    path: str
+    line: int
+    field: str
+    problem: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.field}: {self.problem} — {self.fix}"
+
+
+class ContentErrors(Exception):
+    """Raised when content has errors; carries every one of them."""
+
+    def __init__(self, errors: list[ContentError]) -> None:
+        self.errors = sorted(set(errors))
+        super().__init__(f"{len(self.errors)} content error(s)")
+
+    def report(self) -> str:
+        """Return the errors as lines an editor can act on."""
+        count = len(self.errors)
+        noun = "error" if count == 1 else "errors"
+        lines = [str(error) for error in self.errors]
+        lines.append(f"{count} {noun} found; nothing was written, the previous site/ is unchanged.")
+        return "\n".join(lines)

@@ -1,0 +1,81 @@
+"""Markdown: CommonMark with GitHub's extensions (cmarkgfm), sanitized after rendering (nh3)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import cmarkgfm
+import nh3
+from cmarkgfm.cmark import Options
+from markupsafe import Markup
+
+_CMARK_OPTIONS = Options.CMARK_OPT_VALIDATE_UTF8
+_EXTENSIONS = ["table", "strikethrough", "autolink"]
+_ALLOWED_TAGS = {
+    "p", "a", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "br", "hr", "del",
+    "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td",
+}
+_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
+_URL_SCHEMES = {"http", "https", "mailto"}
+
+_TAG = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?\s*>|<!--|<\?|<!\[CDATA\[")
+_AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^\s<>]*>", re.IGNORECASE)
+_BAD_SCHEME = re.compile(r"(?:java|vb)script\s*:|data\s*:\s*text/html", re.IGNORECASE)
+_BLANK_LINES = re.compile(r"\n[ \t]*\n")
+_BLOCK_TAG = re.compile(r"</?(?:p|br|li|h\d|blockquote|pre|tr|td|th|ul|ol|table|thead|tbody|hr)\b[^>]*>")
+_INLINE_TAG = re.compile(r"<[^>]*>")
+
+
+def render_markdown(text: str) -> Markup:
+    """Return sanitized HTML for a Markdown text."""
+    raw = cmarkgfm.markdown_to_html_with_extensions(text, options=_CMARK_OPTIONS, extensions=_EXTENSIONS)
+    clean = nh3.clean(
+        raw,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        url_schemes=_URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
+    return Markup(clean.strip())
+
+
+def markdown_to_text(text: str) -> str:
+    """Return the plain words of a Markdown text, with white space folded."""
+    spaced = _BLOCK_TAG.sub(" ", str(render_markdown(text)))
+    without_tags = _INLINE_TAG.sub("", spaced)
+    return " ".join(html.unescape(without_tags).split())
+
+
+def find_unsafe_markup(text: str, first_line: int) -> list[tuple[int, str]]:
+    """Return (line, snippet) for each raw HTML tag or script link in a Markdown text."""
+    found: list[tuple[int, str]] = []
+    for offset, line in enumerate(text.split("\n")):
+        without_autolinks = _AUTOLINK.sub("", line)
+        for pattern in (_TAG, _BAD_SCHEME):
+            match = pattern.search(without_autolinks)
+            if match:
+                found.append((first_line + offset, match.group(0)))
+                break
+    return found
+
+
+def split_paragraphs(text: str, first_line: int) -> list[tuple[int, str]]:
+    """Split Markdown into blocks separated by blank lines, each with its first line."""
+    blocks: list[tuple[int, str]] = []
+    position = 0
+    for match in [*_BLANK_LINES.finditer(text), None]:
+        end = match.start() if match else len(text)
+        chunk = text[position:end]
+        if chunk.strip():
+            leading = len(chunk) - len(chunk.lstrip("\n"))
+            line = first_line + text.count("\n", 0, position) + leading
+            blocks.append((line, chunk.strip("\n")))
+        position = match.end() if match else len(text)
+    return blocks
+
+
+def fold_space(text: str) -> str:
+    """Return text with every run of white space folded to one space."""
+    return " ".join(text.split())

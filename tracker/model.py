@@ -1,0 +1,341 @@
+"""Model stage: derive what the pages show (statuses, counts, links, orders) from validated records."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from tracker.records import (
+    Body, Commitment, Content, Page, Paragraph, Recommendation, Report, Response, SiteSettings, Stance, Status, Update,
+)
+from tracker.urls import commitment_url, paragraph_url, recommendation_url, report_url, response_url, status_url, update_url
+
+LATEST_UPDATES_ON_HOME = 10
+
+
+@dataclass(frozen=True)
+class Link:
+    """A label and the URL it points to."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    """How many commitments have one status."""
+
+    status: Status
+    count: int
+    url: str
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Headline figures for a set of recommendations and commitments."""
+
+    recommendations: int
+    answered: int
+    not_answered: int
+    commitments: int
+    by_status: tuple[StatusCount, ...]
+
+
+@dataclass(frozen=True)
+class UpdateView:
+    """A progress update as a commitment page shows it."""
+
+    record: Update
+    anchor: str
+    url: str
+    status: Status
+    claimed_status: Status | None
+    commitment: Link
+
+
+@dataclass(frozen=True)
+class CommitmentView:
+    """A commitment with its current status and history."""
+
+    record: Commitment
+    url: str
+    status: Status
+    status_date: date | None
+    updates: tuple[UpdateView, ...]
+    owner: Body
+    recommendations: tuple[Link, ...]
+    report: Link
+    response: Link
+    quote_url: str
+    target_url: str | None
+
+
+@dataclass(frozen=True)
+class ParagraphView:
+    """A numbered paragraph of a response and what it answers."""
+
+    record: Paragraph
+    anchor: str
+    url: str
+    answers: tuple[Link, ...]
+    commitments: tuple[Link, ...]
+    disputes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ResponseView:
+    """A response letter, paragraph by paragraph."""
+
+    record: Response
+    url: str
+    from_body: Body
+    report: Link
+    paragraphs: tuple[ParagraphView, ...]
+
+
+@dataclass(frozen=True)
+class RecommendationView:
+    """A recommendation with the response's stance on it and its commitments."""
+
+    record: Recommendation
+    url: str
+    heading: str
+    report: Link
+    addressed_to: tuple[Body, ...]
+    stance: Stance
+    response: Link | None
+    answer_paragraphs: tuple[ParagraphView, ...]
+    commitments: tuple[CommitmentView, ...]
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """A report with its recommendations, responses and figures."""
+
+    record: Report
+    url: str
+    body: Body
+    recommendations: tuple[RecommendationView, ...]
+    responses: tuple[ResponseView, ...]
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class StatusView:
+    """One status and every commitment that has it now."""
+
+    status: Status
+    url: str
+    commitments: tuple[CommitmentView, ...]
+
+
+@dataclass(frozen=True)
+class SiteModel:
+    """Everything the pages show, derived and ordered."""
+
+    settings: SiteSettings
+    reports: tuple[ReportView, ...]
+    statuses: tuple[StatusView, ...]
+    stances: tuple[Stance, ...]
+    pages: tuple[Page, ...]
+    figures: Figures
+    latest_updates: tuple[UpdateView, ...]
+
+
+def build_model(content: Content) -> SiteModel:
+    """Return the site model for validated content."""
+    bodies = {body.id: body for body in content.bodies}
+    statuses = {status.id: status for status in content.statuses}
+    default_status = next(status for status in content.statuses if status.is_default)
+    updates_by_commitment: dict[str, list[Update]] = defaultdict(list)
+    for update in content.updates:
+        updates_by_commitment[update.commitment].append(update)
+    recs = {rec.id: rec for rec in content.recommendations}
+    responses = {response.id: response for response in content.responses}
+    reports = {report.id: report for report in content.reports}
+    commitments = tuple(
+        _commitment_view(item, updates_by_commitment[item.id], statuses, default_status, bodies, recs, responses[item.response], reports)
+        for item in sorted(content.commitments, key=lambda item: item.id)
+    )
+    groups = _group_commitments(commitments)
+    report_views = tuple(
+        _report_view(report, content, bodies, groups)
+        for report in sorted(content.reports, key=lambda report: (-report.published.toordinal(), report.id))
+    )
+    all_recs = tuple(rec for report in report_views for rec in report.recommendations)
+    return SiteModel(
+        settings=content.settings,
+        reports=report_views,
+        statuses=tuple(_status_view(status, commitments) for status in content.statuses),
+        stances=content.stances,
+        pages=content.pages,
+        figures=_figures(all_recs, commitments, content.statuses),
+        latest_updates=_latest_updates(commitments),
+    )
+
+
+def _commitment_view(
+    item: Commitment,
+    updates: list[Update],
+    statuses: dict[str, Status],
+    default_status: Status,
+    bodies: dict[str, Body],
+    recs: dict[str, Recommendation],
+    response: Response,
+    reports: dict[str, Report],
+) -> CommitmentView:
+    url = commitment_url(item.id)
+    link = Link(item.title, url)
+    ordered = sorted(updates, key=lambda update: (update.date, update.id), reverse=True)
+    views = tuple(_update_view(update, statuses, link) for update in ordered)
+    report = reports[response.report]
+    return CommitmentView(
+        record=item,
+        url=url,
+        status=views[0].status if views else default_status,
+        status_date=views[0].record.date if views else None,
+        updates=views,
+        owner=bodies[item.owner],
+        recommendations=tuple(Link(f"Recommendation {recs[rec_id].number}", recommendation_url(rec_id)) for rec_id in item.recommendations),
+        report=Link(report.title, report_url(report.id)),
+        response=Link(f"{bodies[response.from_body].short_name}'s response of {long_date(response.date)}", response_url(response.id)),
+        quote_url=paragraph_url(response.id, item.paragraph),
+        target_url=paragraph_url(response.id, item.target.paragraph) if item.target else None,
+    )
+
+
+def _update_view(update: Update, statuses: dict[str, Status], commitment: Link) -> UpdateView:
+    claimed = statuses[update.body_claim.status] if update.body_claim else None
+    return UpdateView(
+        record=update,
+        anchor=f"update-{update.id}",
+        url=update_url(update.commitment, update.id),
+        status=statuses[update.status],
+        claimed_status=claimed,
+        commitment=commitment,
+    )
+
+
+@dataclass(frozen=True)
+class _CommitmentGroups:
+    by_report: dict[str, tuple[CommitmentView, ...]]
+    by_recommendation: dict[str, tuple[CommitmentView, ...]]
+
+
+def _group_commitments(commitments: tuple[CommitmentView, ...]) -> _CommitmentGroups:
+    by_report: dict[str, list[CommitmentView]] = defaultdict(list)
+    by_rec: dict[str, list[CommitmentView]] = defaultdict(list)
+    for view in commitments:
+        by_report[view.report.url].append(view)
+        for link in view.recommendations:
+            by_rec[link.url].append(view)
+    return _CommitmentGroups(
+        {url: tuple(views) for url, views in by_report.items()},
+        {url: tuple(views) for url, views in by_rec.items()},
+    )
+
+
+def _report_view(report: Report, content: Content, bodies: dict[str, Body], groups: _CommitmentGroups) -> ReportView:
+    responses = tuple(
+        _response_view(response, bodies, report, content.commitments)
+        for response in sorted(content.responses, key=lambda response: (response.date, response.id))
+        if response.report == report.id
+    )
+    recs = tuple(
+        _recommendation_view(rec, report, bodies, content.stances, responses, groups.by_recommendation.get(recommendation_url(rec.id), ()))
+        for rec in sorted(content.recommendations, key=lambda rec: rec.number)
+        if rec.report == report.id
+    )
+    report_commitments = groups.by_report.get(report_url(report.id), ())
+    return ReportView(report, report_url(report.id), bodies[report.body], recs, responses, _figures(recs, report_commitments, content.statuses))
+
+
+def _response_view(response: Response, bodies: dict[str, Body], report: Report, commitments: tuple[Commitment, ...]) -> ResponseView:
+    answers: dict[int, list[Link]] = defaultdict(list)
+    for answer in response.answers:
+        for number in answer.paragraphs:
+            answers[number].append(Link(answer.recommendation, recommendation_url(answer.recommendation)))
+    quoted: dict[int, list[Link]] = defaultdict(list)
+    for item in commitments:
+        if item.response == response.id:
+            quoted[item.paragraph].append(Link(item.title, commitment_url(item.id)))
+    disputed: dict[int, list[str]] = defaultdict(list)
+    for dispute in response.disputes:
+        disputed[dispute.paragraph].append(dispute.quote)
+    paragraphs = tuple(
+        ParagraphView(
+            record=paragraph,
+            anchor=f"p{paragraph.number}",
+            url=paragraph_url(response.id, paragraph.number),
+            answers=tuple(answers[paragraph.number]),
+            commitments=tuple(quoted[paragraph.number]),
+            disputes=tuple(disputed[paragraph.number]),
+        )
+        for paragraph in response.paragraphs
+    )
+    return ResponseView(response, response_url(response.id), bodies[response.from_body], Link(report.title, report_url(report.id)), paragraphs)
+
+
+def _recommendation_view(
+    rec: Recommendation,
+    report: Report,
+    bodies: dict[str, Body],
+    stances: tuple[Stance, ...],
+    responses: tuple[ResponseView, ...],
+    commitments: tuple[CommitmentView, ...],
+) -> RecommendationView:
+    stance = next(stance for stance in stances if stance.is_default)
+    answering: tuple[ParagraphView, ...] = ()
+    response_link = None
+    for response in responses:
+        for answer in response.record.answers:
+            if answer.recommendation == rec.id and not _is_default(answer.stance, stances):
+                stance = next(item for item in stances if item.id == answer.stance)
+                answering = tuple(paragraph for paragraph in response.paragraphs if paragraph.record.number in answer.paragraphs)
+                response_link = Link(f"{response.from_body.short_name}'s response of {long_date(response.record.date)}", response.url)
+    rec_url = recommendation_url(rec.id)
+    return RecommendationView(
+        record=rec,
+        url=rec_url,
+        heading=f"Recommendation {rec.number}",
+        report=Link(report.title, report_url(report.id)),
+        addressed_to=tuple(bodies[body_id] for body_id in rec.addressed_to),
+        stance=stance,
+        response=response_link,
+        answer_paragraphs=answering,
+        commitments=commitments,
+    )
+
+
+def _is_default(stance_id: str, stances: tuple[Stance, ...]) -> bool:
+    return any(stance.id == stance_id and stance.is_default for stance in stances)
+
+
+def _status_view(status: Status, commitments: tuple[CommitmentView, ...]) -> StatusView:
+    return StatusView(status, status_url(status.id), tuple(view for view in commitments if view.status.id == status.id))
+
+
+def _figures(recs: tuple[RecommendationView, ...], commitments: tuple[CommitmentView, ...], statuses: tuple[Status, ...]) -> Figures:
+    answered = sum(1 for rec in recs if rec.response is not None)
+    return Figures(
+        recommendations=len(recs),
+        answered=answered,
+        not_answered=len(recs) - answered,
+        commitments=len(commitments),
+        by_status=tuple(
+            StatusCount(status, sum(1 for view in commitments if view.status.id == status.id), status_url(status.id))
+            for status in statuses
+        ),
+    )
+
+
+def _latest_updates(commitments: tuple[CommitmentView, ...]) -> tuple[UpdateView, ...]:
+    updates = [update for view in commitments for update in view.updates]
+    updates.sort(key=lambda update: (update.record.date, update.record.id), reverse=True)
+    return tuple(updates[:LATEST_UPDATES_ON_HOME])
+
+
+def long_date(value: date) -> str:
+    """Return a date as GOV.UK writes it: 4 December 2013."""
+    return f"{value.day} {value:%B %Y}"

@@ -1,0 +1,48 @@
+"""The build, from top to bottom: load, validate, model, render, write."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from tracker.assets import load_assets
+from tracker.errors import ContentErrors
+from tracker.load import load_content
+from tracker.model import SiteModel, build_model
+from tracker.render import make_environment, plan_pages, render_page
+from tracker.validate import validate_content
+from tracker.write import write_site
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a project's folders are."""
+
+    content: Path
+    templates: Path
+    assets: Path
+    site: Path
+
+    @classmethod
+    def at(cls, root: Path) -> Project:
+        """Return the standard layout under root."""
+        return cls(root / "content", root / "templates", root / "assets", root / "site")
+
+
+def check_site(project: Project, today: date) -> SiteModel:
+    """Load and validate all content; raise ContentErrors listing every problem."""
+    loaded = load_content(project.content)
+    content, errors = validate_content(loaded.files, today)
+    if loaded.errors or errors or content is None:
+        raise ContentErrors([*loaded.errors, *errors])
+    return build_model(content)
+
+
+def build_site(project: Project, today: date) -> int:
+    """Build the whole site into project.site; return the number of files written."""
+    model = check_site(project, today)
+    assets = load_assets(project.assets)
+    env = make_environment(project.templates, assets)
+    pages = (render_page(env, plan) for plan in plan_pages(model))
+    return write_site(pages, assets, project.site)

@@ -1,0 +1,222 @@
+"""Validated content records: what each content file says, typed and checked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a claim comes from: a web page or a document reference."""
+
+    title: str
+    kind: str  # "primary" (the body's own words) or "secondary" (others' reporting)
+    url: str | None
+    reference: str | None
+    publisher: str | None
+    published: date | None
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """The site's own name and description."""
+
+    title: str
+    description: str
+    base_url: str
+
+
+@dataclass(frozen=True)
+class Status:
+    """One word in the status vocabulary, with its public definition."""
+
+    id: str
+    label: str
+    definition: str
+    is_default: bool
+    is_final: bool
+
+
+@dataclass(frozen=True)
+class Stance:
+    """How a response treats a recommendation: accepted, rejected, not addressed, …"""
+
+    id: str
+    label: str
+    definition: str
+    is_default: bool
+
+
+@dataclass(frozen=True)
+class Body:
+    """A public body: a committee, an office, a police force."""
+
+    id: str
+    name: str
+    short_name: str
+    kind: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of prose: about, methodology."""
+
+    id: str
+    title: str
+    description: str
+    body: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """A report that makes recommendations."""
+
+    id: str
+    title: str
+    body: str
+    chair: str
+    members: tuple[str, ...]
+    published: date
+    url: str
+    summary: str
+    path: str
+
+
+@dataclass(frozen=True)
+class TextProvenance:
+    """Whose words a recommendation's text is: the report's own, or a labelled summary."""
+
+    kind: str  # "report" or "secondary-summary"
+    source: Source
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """One recommendation of a report, as worded by its provenance."""
+
+    id: str
+    report: str
+    number: int
+    addressed_to: tuple[str, ...]
+    text: str
+    provenance: TextProvenance
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One numbered paragraph of a response, in Markdown."""
+
+    number: int
+    markdown: str
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A response's stance on one recommendation, and the paragraphs that give it."""
+
+    recommendation: str
+    stance: str
+    paragraphs: tuple[int, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class Dispute:
+    """A conclusion of the report that the response disputes, quoted verbatim."""
+
+    paragraph: int
+    quote: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Response:
+    """A document answering a report, kept verbatim."""
+
+    id: str
+    report: str
+    reference: str
+    date: date
+    from_body: str
+    signed_by: str
+    to: str
+    source: Source
+    answers: tuple[Answer, ...]
+    disputes: tuple[Dispute, ...]
+    paragraphs: tuple[Paragraph, ...]
+    path: str
+
+
+@dataclass(frozen=True)
+class Target:
+    """A deadline as the response states it, and the date the editors read it as."""
+
+    as_stated: str
+    date: date
+    paragraph: int
+    date_basis: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """A promise quoted verbatim from a response."""
+
+    id: str
+    title: str
+    recommendations: tuple[str, ...]
+    response: str
+    paragraph: int
+    quote: str
+    owner: str
+    target: Target | None
+    note: str
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class BodyClaim:
+    """The status the responsible body itself claims, with where it claims it."""
+
+    status: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Update:
+    """A dated, sourced account of progress on a commitment."""
+
+    id: str
+    commitment: str
+    date: date
+    status: str
+    sources: tuple[Source, ...]
+    body_claim: BodyClaim | None
+    summary: str
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Content:
+    """Every validated record of the site."""
+
+    settings: SiteSettings
+    statuses: tuple[Status, ...]
+    stances: tuple[Stance, ...]
+    bodies: tuple[Body, ...]
+    pages: tuple[Page, ...]
+    reports: tuple[Report, ...]
+    recommendations: tuple[Recommendation, ...]
+    responses: tuple[Response, ...]
+    commitments: tuple[Commitment, ...]
+    updates: tuple[Update, ...]

@@ -1,0 +1,49 @@
+"""Every URL the site publishes, built from ids (never from titles)."""
+
+from __future__ import annotations
+
+
+def report_url(report_id: str) -> str:
+    """Return the URL of a report page."""
+    return f"/reports/{report_id}/"
+
+
+def recommendation_url(rec_id: str) -> str:
+    """Return the URL of a recommendation page."""
+    return f"/recommendations/{rec_id}/"
+
+
+def commitment_url(commitment_id: str) -> str:
+    """Return the URL of a commitment page."""
+    return f"/commitments/{commitment_id}/"
+
+
+def update_url(commitment_id: str, update_id: str) -> str:
+    """Return the URL of an update: an anchor on its commitment's page."""
+    return f"{commitment_url(commitment_id)}#update-{update_id}"
+
+
+def response_url(response_id: str) -> str:
+    """Return the URL of a response page."""
+    return f"/responses/{response_id}/"
+
+
+def paragraph_url(response_id: str, number: int) -> str:
+    """Return the URL of one paragraph of a response."""
+    return f"{response_url(response_id)}#p{number}"
+
+
+def status_url(status_id: str) -> str:
+    """Return the URL of the page listing commitments with a status."""
+    return f"/statuses/{status_id}/"
+
+
+def page_url(page_id: str) -> str:
+    """Return the URL of a prose page (about, methodology)."""
+    return f"/{page_id}/"
+
+
+def output_path(url: str) -> str:
+    """Return the file path, relative to site/, that serves a URL."""
+    path = url.split("#", 1)[0].lstrip("/")
+    return f"{path}index.html" if path == "" or path.endswith("/") else path
