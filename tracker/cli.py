@@ -15,7 +15,7 @@ from tracker.pipeline import Project, build_site, check_site
 def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     """Run the command line; return the exit status."""
     args = _parser().parse_args(argv)
-    project = Project.at(root or Path.cwd())
+    project = Project.at(args.project or root or Path.cwd())
     command = args.command or "build"
     if command == "serve":
         from tracker.serve import serve
@@ -41,9 +41,12 @@ def _run_checked(project: Project, command: str) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="build.py", description="Build the commitments tracker from content/ into site/.")
+    parser.set_defaults(project=None)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--project", type=Path, help="the folder holding content/, templates/ and assets/ (default: this one)")
     commands = parser.add_subparsers(dest="command", metavar="command")
-    commands.add_parser("build", help="build content/ into site/ (the default)")
-    commands.add_parser("check", help="check content/ without writing anything")
-    serve = commands.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on every save")
+    commands.add_parser("build", parents=[common], help="build content/ into site/ (the default)")
+    commands.add_parser("check", parents=[common], help="check content/ without writing anything")
+    serve = commands.add_parser("serve", parents=[common], help="build, serve on 127.0.0.1 and rebuild on every save")
     serve.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
     return parser

@@ -61,7 +61,15 @@ def _check_vocabularies(content: Content) -> list[ContentError]:
         defaults = [item.id for item in items if item.is_default]
         if items and len(defaults) != 1:
             found = ", ".join(defaults) or "none"
-            errors.append(ContentError(f"{name}.yaml", 1, "default", f"exactly one entry must have `default: true` (found: {found})", f"mark the one used when nothing is known with `default: true`"))
+            errors.append(
+                ContentError(
+                    f"{name}.yaml",
+                    1,
+                    "default",
+                    f"exactly one entry must have `default: true` (found: {found})",
+                    "mark the one used when nothing is known with `default: true`",
+                )
+            )
     return errors
 
 
@@ -83,7 +91,15 @@ def _check_unique_ids(content: Content) -> list[ContentError]:
         for record_id, path, line in entries:
             key = record_id.casefold()
             if key in first_seen:
-                errors.append(ContentError(path or f"bodies/{record_id}.yaml", line, "id", f"the {kind} id {record_id!r} is already used by {first_seen[key]}", "give this one a new id; ids must be unique"))
+                errors.append(
+                    ContentError(
+                        path or f"bodies/{record_id}.yaml",
+                        line,
+                        "id",
+                        f"the {kind} id {record_id!r} is already used by {first_seen[key]}",
+                        "give this one a new id; ids must be unique",
+                    )
+                )
             else:
                 first_seen[key] = path or "another body"
     return errors
@@ -92,7 +108,9 @@ def _check_unique_ids(content: Content) -> list[ContentError]:
 def _check_pages(content: Content) -> list[ContentError]:
     present = _ids(content.pages)
     return [
-        ContentError(f"pages/{page_id}.md", 1, "file", f"the {page_id} page is missing", f"create content/pages/{page_id}.md (see docs/content.md)")
+        ContentError(
+            f"pages/{page_id}.md", 1, "file", f"the {page_id} page is missing", f"create content/pages/{page_id}.md (see docs/content.md)"
+        )
         for page_id in REQUIRED_PAGES
         if page_id not in present
     ]
@@ -101,7 +119,13 @@ def _check_pages(content: Content) -> list[ContentError]:
 def _check_reports(content: Content) -> list[ContentError]:
     bodies = _ids(content.bodies)
     return [
-        ContentError(report.path, 1, "body", f"no body has the id {report.body!r}", f"use one of: {', '.join(sorted(bodies))}, or add content/bodies/{report.body}.yaml")
+        ContentError(
+            report.path,
+            1,
+            "body",
+            f"no body has the id {report.body!r}",
+            f"use one of: {', '.join(sorted(bodies))}, or add content/bodies/{report.body}.yaml",
+        )
         for report in content.reports
         if report.body not in bodies
     ]
@@ -114,9 +138,21 @@ def _check_recommendations(content: Content) -> list[ContentError]:
     for rec in content.recommendations:
         for body in rec.addressed_to:
             if body not in bodies:
-                errors.append(ContentError(rec.path, rec.line, "addressed_to", f"no body has the id {body!r}", f"use one of: {', '.join(sorted(bodies))}"))
+                errors.append(
+                    ContentError(
+                        rec.path, rec.line, "addressed_to", f"no body has the id {body!r}", f"use one of: {', '.join(sorted(bodies))}"
+                    )
+                )
         if numbers[(rec.report, rec.number)] > 1:
-            errors.append(ContentError(rec.path, rec.line, "number", f"another recommendation of this report is also number {rec.number}", "give each recommendation its own number, as in the report"))
+            errors.append(
+                ContentError(
+                    rec.path,
+                    rec.line,
+                    "number",
+                    f"another recommendation of this report is also number {rec.number}",
+                    "give each recommendation its own number, as in the report",
+                )
+            )
     return errors
 
 
@@ -126,22 +162,52 @@ def _check_response(content: Content, response: Response) -> list[ContentError]:
     default_stance = next((stance.id for stance in content.stances if stance.is_default), "")
     report_recs = {rec.id: rec for rec in content.recommendations if rec.report == response.report}
     if response.from_body not in _ids(content.bodies):
-        errors.append(ContentError(response.path, 1, "from", f"no body has the id {response.from_body!r}", "use the id of a file in content/bodies/"))
+        errors.append(
+            ContentError(response.path, 1, "from", f"no body has the id {response.from_body!r}", "use the id of a file in content/bodies/")
+        )
     answered = Counter(answer.recommendation for answer in response.answers)
     for answer in response.answers:
         where = (response.path, answer.line)
         if answer.recommendation not in report_recs:
-            errors.append(ContentError(*where, "answers.recommendation", f"this report has no recommendation {answer.recommendation!r}", f"use one of: {', '.join(sorted(report_recs))}"))
+            errors.append(
+                ContentError(
+                    *where,
+                    "answers.recommendation",
+                    f"this report has no recommendation {answer.recommendation!r}",
+                    f"use one of: {', '.join(sorted(report_recs))}",
+                )
+            )
         if answered[answer.recommendation] > 1:
-            errors.append(ContentError(*where, "answers.recommendation", f"{answer.recommendation!r} is listed more than once", "list each recommendation once"))
+            errors.append(
+                ContentError(
+                    *where, "answers.recommendation", f"{answer.recommendation!r} is listed more than once", "list each recommendation once"
+                )
+            )
         if answer.stance not in stances:
-            errors.append(ContentError(*where, "answers.stance", f"{answer.stance!r} is not a stance", f"use one of: {', '.join(sorted(stances))}"))
+            errors.append(
+                ContentError(*where, "answers.stance", f"{answer.stance!r} is not a stance", f"use one of: {', '.join(sorted(stances))}")
+            )
         elif answer.stance != default_stance and not answer.paragraphs:
-            errors.append(ContentError(*where, "answers.paragraphs", "no paragraphs are given for this answer", "list the numbers of the paragraphs that answer it, like `paragraphs: [11, 12]`"))
+            errors.append(
+                ContentError(
+                    *where,
+                    "answers.paragraphs",
+                    "no paragraphs are given for this answer",
+                    "list the numbers of the paragraphs that answer it, like `paragraphs: [11, 12]`",
+                )
+            )
         errors += _check_paragraph_numbers(response, answer.paragraphs, answer.line, "answers.paragraphs")
     for rec_id, rec in sorted(report_recs.items()):
         if rec_id not in answered:
-            errors.append(ContentError(response.path, 1, "answers", f"recommendation {rec.number} ({rec_id}) is not listed", f"add `- recommendation: {rec_id}` with its stance (`stance: {default_stance}` if the response does not answer it)"))
+            errors.append(
+                ContentError(
+                    response.path,
+                    1,
+                    "answers",
+                    f"recommendation {rec.number} ({rec_id}) is not listed",
+                    f"add `- recommendation: {rec_id}` with its stance (`stance: {default_stance}` if the response does not answer it)",
+                )
+            )
     for dispute in response.disputes:
         errors += _check_quote(response, dispute.paragraph, dispute.quote, response.path, dispute.line, "disputes.quote")
     return errors
@@ -150,7 +216,13 @@ def _check_response(content: Content, response: Response) -> list[ContentError]:
 def _check_paragraph_numbers(response: Response, numbers: Iterable[int], line: int, field: str) -> list[ContentError]:
     count = len(response.paragraphs)
     return [
-        ContentError(response.path, line, field, f"the letter has no paragraph {number} (it has {count})", "count the paragraphs of the letter: each block of text separated by a blank line is one")
+        ContentError(
+            response.path,
+            line,
+            field,
+            f"the letter has no paragraph {number} (it has {count})",
+            "count the paragraphs of the letter: each block of text separated by a blank line is one",
+        )
         for number in numbers
         if not 1 <= number <= count
     ]
@@ -158,9 +230,25 @@ def _check_paragraph_numbers(response: Response, numbers: Iterable[int], line: i
 
 def _check_quote(response: Response, paragraph: int, quote: str, path: str, line: int, field: str) -> list[ContentError]:
     if not 1 <= paragraph <= len(response.paragraphs):
-        return [ContentError(path, line, field.replace("quote", "paragraph"), f"{response.id} has no paragraph {paragraph} (it has {len(response.paragraphs)})", "give the number of the paragraph the quote comes from")]
+        return [
+            ContentError(
+                path,
+                line,
+                field.replace("quote", "paragraph"),
+                f"{response.id} has no paragraph {paragraph} (it has {len(response.paragraphs)})",
+                "give the number of the paragraph the quote comes from",
+            )
+        ]
     if fold_space(quote) not in response.paragraphs[paragraph - 1].text:
-        return [ContentError(path, line, field, f"the quote is not found word for word in paragraph {paragraph} of {response.id}", "copy the words exactly from the letter, or correct the paragraph number")]
+        return [
+            ContentError(
+                path,
+                line,
+                field,
+                f"the quote is not found word for word in paragraph {paragraph} of {response.id}",
+                "copy the words exactly from the letter, or correct the paragraph number",
+            )
+        ]
     return []
 
 
@@ -171,19 +259,42 @@ def _check_commitment(index: _Index, commitment: Commitment) -> list[ContentErro
     responses = index.responses
     for rec_id in commitment.recommendations:
         if rec_id not in recs:
-            errors.append(ContentError(*where, "recommendations", f"no recommendation has the id {rec_id!r}", "use the id from a file in this report's recommendations/ folder"))
+            errors.append(
+                ContentError(
+                    *where,
+                    "recommendations",
+                    f"no recommendation has the id {rec_id!r}",
+                    "use the id from a file in this report's recommendations/ folder",
+                )
+            )
     if commitment.owner not in index.bodies:
         errors.append(ContentError(*where, "owner", f"no body has the id {commitment.owner!r}", "use the id of a file in content/bodies/"))
     response = responses.get(commitment.response)
     if response is None:
-        errors.append(ContentError(*where, "response", f"no response has the id {commitment.response!r}", "use the id of a file in this report's responses/ folder"))
+        errors.append(
+            ContentError(
+                *where,
+                "response",
+                f"no response has the id {commitment.response!r}",
+                "use the id of a file in this report's responses/ folder",
+            )
+        )
         return errors
     errors += _check_quote(response, commitment.paragraph, commitment.quote, commitment.path, commitment.line, "quote")
     for rec_id in commitment.recommendations:
         if rec_id in recs and recs[rec_id].report != response.report:
-            errors.append(ContentError(*where, "recommendations", f"{rec_id!r} belongs to another report than {response.id}", "name recommendations of the report this response answers"))
+            errors.append(
+                ContentError(
+                    *where,
+                    "recommendations",
+                    f"{rec_id!r} belongs to another report than {response.id}",
+                    "name recommendations of the report this response answers",
+                )
+            )
     if commitment.target:
-        errors += _check_quote(response, commitment.target.paragraph, commitment.target.as_stated, commitment.path, commitment.target.line, "target.as_stated")
+        errors += _check_quote(
+            response, commitment.target.paragraph, commitment.target.as_stated, commitment.path, commitment.target.line, "target.as_stated"
+        )
     return errors
 
 
@@ -192,14 +303,32 @@ def _check_update(content: Content, index: _Index, update: Update, today: date) 
     where = (update.path, update.line)
     statuses = {status.id: status for status in content.statuses}
     if update.commitment not in index.commitments:
-        errors.append(ContentError(*where, "commitment", f"no commitment has the id {update.commitment!r}", "use the id of a file in this report's commitments/ folder"))
+        errors.append(
+            ContentError(
+                *where,
+                "commitment",
+                f"no commitment has the id {update.commitment!r}",
+                "use the id of a file in this report's commitments/ folder",
+            )
+        )
     for field, status_id in (("status", update.status), ("body_claim.status", update.body_claim.status if update.body_claim else None)):
         if status_id is None:
             continue
         if status_id not in statuses:
             errors.append(ContentError(*where, field, f"{status_id!r} is not a status", f"use one of: {', '.join(statuses)}"))
         elif statuses[status_id].is_default:
-            errors.append(ContentError(*where, field, f"{status_id!r} means nothing is known, so it cannot follow an update", f"use one of: {', '.join(s for s in statuses if not statuses[s].is_default)}"))
+            errors.append(
+                ContentError(
+                    *where,
+                    field,
+                    f"{status_id!r} means nothing is known, so it cannot follow an update",
+                    f"use one of: {', '.join(s for s in statuses if not statuses[s].is_default)}",
+                )
+            )
     if update.date > today:
-        errors.append(ContentError(*where, "date", f"{update.date.isoformat()} is in the future", "give the date the update was published, not a planned date"))
+        errors.append(
+            ContentError(
+                *where, "date", f"{update.date.isoformat()} is in the future", "give the date the update was published, not a planned date"
+            )
+        )
     return errors

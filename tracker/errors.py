@@ -7,7 +7,11 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, order=True)
 class ContentError:
-    """One problem in one content file, with the place and the fix."""
+    """One problem in one content file, with the place and the fix.
+
+    `path` is relative to content/; the message shows it from the project's root,
+    as the editor sees it in their editor and in git.
+    """
 
     path: str
     line: int
@@ -16,7 +20,7 @@ class ContentError:
     fix: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.field}: {self.problem} — {self.fix}"
+        return f"content/{self.path}:{self.line}: {self.field}: {self.problem} — {self.fix}"
 
 
 class ContentErrors(Exception):

@@ -52,7 +52,11 @@ class FieldReader:
     def _raw(self, name: str, required: bool) -> Value:
         value = self.data.get(name)
         if value is None and required:
-            self.error(name, "required field is missing" if name not in self.data else "required field is empty", f"add `{name}: …` (see docs/content.md)")
+            self.error(
+                name,
+                "required field is missing" if name not in self.data else "required field is empty",
+                f"add `{name}: …` (see docs/content.md)",
+            )
         return value
 
     # -- scalars -----------------------------------------------------------
@@ -90,7 +94,7 @@ class FieldReader:
         value = self.optional_text(name)
         return None if value is None else self._parse_date(name, value)
 
-    def date(self, name: str) -> date | None:
+    def required_date(self, name: str) -> date | None:
         """Return a required date field written YYYY-MM-DD."""
         value = self.text(name)
         return self._parse_date(name, value) if value else None

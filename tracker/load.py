@@ -74,8 +74,7 @@ def _walk(content_dir: Path) -> list[Path]:
     found = [
         path
         for path in content_dir.rglob("*")
-        if not any(part.startswith(".") for part in path.relative_to(content_dir).parts)
-        and (path.is_file() or path.is_symlink())
+        if not any(part.startswith(".") for part in path.relative_to(content_dir).parts) and (path.is_file() or path.is_symlink())
     ]
     return sorted(found, key=lambda path: path.relative_to(content_dir).as_posix())
 
@@ -115,7 +114,12 @@ def _read_text(root: Path, file_path: Path, content_path: str) -> str:
         raise _fail(content_path, 1, "this is a link to a file that does not exist", "delete the link")
     size = file_path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise _fail(content_path, 1, f"the file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}", "split it into smaller files, or check it is the right file")
+        raise _fail(
+            content_path,
+            1,
+            f"the file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}",
+            "split it into smaller files, or check it is the right file",
+        )
     raw = file_path.read_bytes()
     if not raw.strip():
         raise _fail(content_path, 1, "the file is empty", "fill it in (see docs/content.md) or delete it")
@@ -147,5 +151,7 @@ def _parse_fields(front: str, content_path: str, first_line: int) -> YamlMap:
     except YamlProblem as problem:
         raise _FileProblem(problem_to_error(content_path, problem)) from None
     if not isinstance(data, YamlMap):
-        raise _fail(content_path, first_line, "the fields are not written as `name: value` lines", "write one `name: value` per line", field="yaml")
+        raise _fail(
+            content_path, first_line, "the fields are not written as `name: value` lines", "write one `name: value` per line", field="yaml"
+        )
     return data

@@ -7,7 +7,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from tracker.records import (
-    Body, Commitment, Content, Page, Paragraph, Recommendation, Report, Response, SiteSettings, Stance, Status, Update,
+    Body,
+    Commitment,
+    Content,
+    Page,
+    Paragraph,
+    Recommendation,
+    Report,
+    Response,
+    SiteSettings,
+    Stance,
+    Status,
+    Update,
 )
 from tracker.urls import commitment_url, paragraph_url, recommendation_url, report_url, response_url, status_url, update_url
 
@@ -237,8 +248,9 @@ def _group_commitments(commitments: tuple[CommitmentView, ...]) -> _CommitmentGr
 
 
 def _report_view(report: Report, content: Content, bodies: dict[str, Body], groups: _CommitmentGroups) -> ReportView:
+    rec_numbers = {rec.id: rec.number for rec in content.recommendations if rec.report == report.id}
     responses = tuple(
-        _response_view(response, bodies, report, content.commitments)
+        _response_view(response, bodies, report, content.commitments, rec_numbers)
         for response in sorted(content.responses, key=lambda response: (response.date, response.id))
         if response.report == report.id
     )
@@ -248,14 +260,18 @@ def _report_view(report: Report, content: Content, bodies: dict[str, Body], grou
         if rec.report == report.id
     )
     report_commitments = groups.by_report.get(report_url(report.id), ())
-    return ReportView(report, report_url(report.id), bodies[report.body], recs, responses, _figures(recs, report_commitments, content.statuses))
+    return ReportView(
+        report, report_url(report.id), bodies[report.body], recs, responses, _figures(recs, report_commitments, content.statuses)
+    )
 
 
-def _response_view(response: Response, bodies: dict[str, Body], report: Report, commitments: tuple[Commitment, ...]) -> ResponseView:
+def _response_view(
+    response: Response, bodies: dict[str, Body], report: Report, commitments: tuple[Commitment, ...], rec_numbers: dict[str, int]
+) -> ResponseView:
     answers: dict[int, list[Link]] = defaultdict(list)
     for answer in response.answers:
         for number in answer.paragraphs:
-            answers[number].append(Link(answer.recommendation, recommendation_url(answer.recommendation)))
+            answers[number].append(Link(f"Recommendation {rec_numbers[answer.recommendation]}", recommendation_url(answer.recommendation)))
     quoted: dict[int, list[Link]] = defaultdict(list)
     for item in commitments:
         if item.response == response.id:
@@ -274,7 +290,9 @@ def _response_view(response: Response, bodies: dict[str, Body], report: Report, 
         )
         for paragraph in response.paragraphs
     )
-    return ResponseView(response, response_url(response.id), bodies[response.from_body], Link(report.title, report_url(report.id)), paragraphs)
+    return ResponseView(
+        response, response_url(response.id), bodies[response.from_body], Link(report.title, report_url(report.id)), paragraphs
+    )
 
 
 def _recommendation_view(
@@ -324,8 +342,7 @@ def _figures(recs: tuple[RecommendationView, ...], commitments: tuple[Commitment
         not_answered=len(recs) - answered,
         commitments=len(commitments),
         by_status=tuple(
-            StatusCount(status, sum(1 for view in commitments if view.status.id == status.id), status_url(status.id))
-            for status in statuses
+            StatusCount(status, sum(1 for view in commitments if view.status.id == status.id), status_url(status.id)) for status in statuses
         ),
     )
 

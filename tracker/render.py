@@ -66,19 +66,53 @@ def plan_pages(model: SiteModel) -> Iterator[PagePlan]:
     yield _plan("/reports/", "reports.html", model, "Reports", "Every report this site follows.", (home,), None)
     for report in model.reports:
         crumbs = (home,)
-        yield _plan(report.url, "report.html", model, report.record.title, f"The recommendations of {report.record.title} and what became of them.", crumbs, report)
+        yield _plan(
+            report.url,
+            "report.html",
+            model,
+            report.record.title,
+            f"The recommendations of {report.record.title} and what became of them.",
+            crumbs,
+            report,
+        )
         for rec in report.recommendations:
-            yield _plan(rec.url, "recommendation.html", model, f"{rec.heading}: {report.record.title}", _first_words(rec.record.text), crumbs + (rec.report,), rec)
+            yield _plan(
+                rec.url,
+                "recommendation.html",
+                model,
+                f"{rec.heading}: {report.record.title}",
+                _first_words(rec.record.text),
+                (*crumbs, rec.report),
+                rec,
+            )
             for commitment in rec.commitments:
                 if commitment.recommendations[0].url == rec.url:
-                    yield _plan(commitment.url, "commitment.html", model, commitment.record.title, f"Status: {commitment.status.label}. {commitment.record.quote}", crumbs + (rec.report, Link(rec.heading, rec.url)), commitment)
+                    yield _plan(
+                        commitment.url,
+                        "commitment.html",
+                        model,
+                        commitment.record.title,
+                        f"Status: {commitment.status.label}. {commitment.record.quote}",
+                        (*crumbs, rec.report, Link(rec.heading, rec.url)),
+                        commitment,
+                    )
         for response in report.responses:
-            yield _plan(response.url, "response.html", model, f"{response.from_body.short_name}'s response to {report.record.title}", f"The full text of the response, {long_date(response.record.date)}.", crumbs + (response.report,), response)
+            yield _plan(
+                response.url,
+                "response.html",
+                model,
+                f"{response.from_body.short_name}'s response to {report.record.title}",
+                f"The full text of the response, {long_date(response.record.date)}.",
+                (*crumbs, response.report),
+                response,
+            )
     for status in model.statuses:
         yield _plan(status.url, "status.html", model, f"Commitments: {status.status.label}", status.status.definition, (home,), status)
     for page in model.pages:
         yield _plan(page_url(page.id), "page.html", model, page.title, page.description, (home,), page)
-    yield PagePlan("404.html", "404.html", _context(model, "Page not found", "There is no page at this address.", "/404.html", (home,), None))
+    yield PagePlan(
+        "404.html", "404.html", _context(model, "Page not found", "There is no page at this address.", "/404.html", (home,), None)
+    )
 
 
 def _plan(url: str, template: str, model: SiteModel, title: str, description: str, crumbs: tuple[Link, ...], item: Any) -> PagePlan:

@@ -13,8 +13,24 @@ from tracker.fields import FieldReader
 from tracker.load import SourceFile
 from tracker.markdown import find_unsafe_markup, markdown_to_text, split_paragraphs
 from tracker.records import (
-    Answer, Body, BodyClaim, Commitment, Content, Dispute, Page, Paragraph, Recommendation, Report,
-    Response, SiteSettings, Source, Stance, Status, Target, TextProvenance, Update,
+    Answer,
+    Body,
+    BodyClaim,
+    Commitment,
+    Content,
+    Dispute,
+    Page,
+    Paragraph,
+    Recommendation,
+    Report,
+    Response,
+    SiteSettings,
+    Source,
+    Stance,
+    Status,
+    Target,
+    TextProvenance,
+    Update,
 )
 
 R = TypeVar("R")
@@ -33,7 +49,9 @@ def validate_content(files: tuple[SourceFile, ...], today: date) -> tuple[Conten
     def read_all(kind: str, reader: Callable[[SourceFile, list[ContentError]], R | None]) -> tuple[R, ...]:
         return tuple(record for file in by_kind.get(kind, []) if (record := _read_file(file, reader, errors)) is not None)
 
-    def in_report(reader: Callable[[SourceFile, str, list[ContentError]], R | None]) -> Callable[[SourceFile, list[ContentError]], R | None]:
+    def in_report(
+        reader: Callable[[SourceFile, str, list[ContentError]], R | None],
+    ) -> Callable[[SourceFile, list[ContentError]], R | None]:
         return lambda file, errs: reader(file, _report_of(file, report_folders, errs), errs)
 
     settings = read_all("site", read_site)
@@ -66,7 +84,9 @@ def _read_file(file: SourceFile, reader: Callable[[SourceFile, list[ContentError
 def _require_single(by_kind: dict[str, list[SourceFile]], kinds: tuple[str, ...], errors: list[ContentError]) -> None:
     for kind in kinds:
         if kind not in by_kind:
-            errors.append(ContentError(f"{kind}.yaml", 1, "file", "this file is missing", f"create content/{kind}.yaml (see docs/content.md)"))
+            errors.append(
+                ContentError(f"{kind}.yaml", 1, "file", "this file is missing", f"create content/{kind}.yaml (see docs/content.md)")
+            )
 
 
 def _report_folders(report_files: list[SourceFile]) -> dict[str, str]:
@@ -81,17 +101,37 @@ def _report_folders(report_files: list[SourceFile]) -> dict[str, str]:
 def _report_of(file: SourceFile, report_folders: dict[str, str], errors: list[ContentError]) -> str:
     folder = str(PurePosixPath(file.path).parents[1])
     if folder not in report_folders:
-        errors.append(ContentError(file.path, 1, "file", f"there is no {folder}/report.md for this file to belong to", f"add {folder}/report.md, or move this file into a report's folder"))
+        errors.append(
+            ContentError(
+                file.path,
+                1,
+                "file",
+                f"there is no {folder}/report.md for this file to belong to",
+                f"add {folder}/report.md, or move this file into a report's folder",
+            )
+        )
         return ""
     return report_folders[folder]
 
 
 def _body_markdown(file: SourceFile, errors: list[ContentError], required: bool, field: str) -> str:
     for line, snippet in find_unsafe_markup(file.body, file.body_line):
-        errors.append(ContentError(file.path, line, field, f"{snippet!r} is not allowed in content", "write plain Markdown: no HTML tags and no script links"))
+        errors.append(
+            ContentError(
+                file.path, line, field, f"{snippet!r} is not allowed in content", "write plain Markdown: no HTML tags and no script links"
+            )
+        )
     text = file.body.strip()
     if required and not text:
-        errors.append(ContentError(file.path, max(file.body_line, 1), field, "the text after the front matter is empty", f"write the {field} below the closing `---`"))
+        errors.append(
+            ContentError(
+                file.path,
+                max(file.body_line, 1),
+                field,
+                "the text after the front matter is empty",
+                f"write the {field} below the closing `---`",
+            )
+        )
     return text
 
 
@@ -112,7 +152,9 @@ def read_statuses(file: SourceFile, errors: list[ContentError]) -> tuple[Status,
     statuses = []
     for entry in fields.mappings("statuses", required=True):
         entry.check_known(("id", "label", "definition", "default", "final"))
-        statuses.append(Status(entry.identifier(), entry.text("label"), entry.text("definition"), entry.boolean("default"), entry.boolean("final")))
+        statuses.append(
+            Status(entry.identifier(), entry.text("label"), entry.text("definition"), entry.boolean("default"), entry.boolean("final"))
+        )
     return tuple(statuses)
 
 
@@ -138,7 +180,9 @@ def read_page(file: SourceFile, errors: list[ContentError]) -> Page:
     """Read a prose page: content/pages/*.md."""
     fields = FieldReader(file.path, file.data, errors)
     fields.check_known(("id", "title", "description"))
-    return Page(fields.identifier(), fields.text("title"), fields.text("description"), _body_markdown(file, errors, True, "text"), file.path)
+    return Page(
+        fields.identifier(), fields.text("title"), fields.text("description"), _body_markdown(file, errors, True, "text"), file.path
+    )
 
 
 def read_report(file: SourceFile, errors: list[ContentError]) -> Report:
@@ -151,7 +195,7 @@ def read_report(file: SourceFile, errors: list[ContentError]) -> Report:
         body=fields.identifier("body"),
         chair=fields.text("chair"),
         members=_text_list(fields, "members"),
-        published=fields.date("published") or date.min,
+        published=fields.required_date("published") or date.min,
         url=fields.url("url") or "",
         summary=_body_markdown(file, errors, True, "summary"),
         path=file.path,
@@ -164,7 +208,11 @@ def read_recommendation(file: SourceFile, report: str, errors: list[ContentError
     fields.check_known(("id", "number", "addressed_to", "text_source"))
     provenance = fields.optional_mapping("text_source")
     if provenance is None and "text_source" not in file.data:
-        fields.error("text_source", "required field is missing", "say whose words the text is: `text_source:` with `kind: report` or `kind: secondary-summary` and a `source:` (see docs/content.md)")
+        fields.error(
+            "text_source",
+            "required field is missing",
+            "say whose words the text is: `text_source:` with `kind: report` or `kind: secondary-summary` and a `source:` (see docs/content.md)",
+        )
     return Recommendation(
         id=fields.identifier(),
         report=report,
@@ -190,7 +238,7 @@ def read_response(file: SourceFile, report: str, errors: list[ContentError]) -> 
         id=fields.identifier(),
         report=report,
         reference=fields.text("reference"),
-        date=fields.date("date") or date.min,
+        date=fields.required_date("date") or date.min,
         from_body=fields.identifier("from"),
         signed_by=fields.text("signed_by"),
         to=fields.text("to"),
@@ -229,14 +277,18 @@ def read_update(file: SourceFile, errors: list[ContentError]) -> Update:
     fields.check_known(("id", "commitment", "date", "status", "sources", "body_claim"))
     claim = fields.optional_mapping("body_claim")
     if file.data.get("sources") is None:
-        fields.error("sources", "an update must name at least one source", "add `sources:` with a `- title:`, `kind:` and a `url:` or `reference:` for each (see docs/content.md)")
+        fields.error(
+            "sources",
+            "an update must name at least one source",
+            "add `sources:` with a `- title:`, `kind:` and a `url:` or `reference:` for each (see docs/content.md)",
+        )
     sources = fields.mappings("sources", required=False) if file.data.get("sources") is not None else []
     if "sources" in file.data and isinstance(file.data["sources"], list) and not file.data["sources"]:
         fields.error("sources", "an update must name at least one source", "add a `- title:` entry under `sources:`")
     return Update(
         id=fields.identifier(),
         commitment=fields.identifier("commitment"),
-        date=fields.date("date") or date.min,
+        date=fields.required_date("date") or date.min,
         status=fields.identifier("status"),
         sources=tuple(_read_source(entry) for entry in sources),
         body_claim=_read_body_claim(claim) if claim else None,
@@ -288,7 +340,9 @@ def _required_source(fields: FieldReader, name: str) -> Source:
 
 def _read_provenance(fields: FieldReader) -> TextProvenance:
     fields.check_known(("kind", "source", "note"))
-    return TextProvenance(fields.choice("kind", ("report", "secondary-summary")), _required_source(fields, "source"), fields.optional_text("note"))
+    return TextProvenance(
+        fields.choice("kind", ("report", "secondary-summary")), _required_source(fields, "source"), fields.optional_text("note")
+    )
 
 
 def _read_answer(fields: FieldReader) -> Answer:
@@ -303,7 +357,13 @@ def _read_dispute(fields: FieldReader) -> Dispute:
 
 def _read_target(fields: FieldReader) -> Target:
     fields.check_known(("as_stated", "date", "paragraph", "date_basis"))
-    return Target(fields.text("as_stated"), fields.date("date") or date.min, fields.integer("paragraph"), fields.text("date_basis"), fields.data.line)
+    return Target(
+        fields.text("as_stated"),
+        fields.required_date("date") or date.min,
+        fields.integer("paragraph"),
+        fields.text("date_basis"),
+        fields.data.line,
+    )
 
 
 def _read_body_claim(fields: FieldReader) -> BodyClaim:

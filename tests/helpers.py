@@ -1,0 +1,61 @@
+"""Shared helpers for the tests: where things are, and how to read a built page."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import lxml.html
+
+from tracker.pipeline import Project
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE_CONTENT = ROOT / "tests" / "fixtures" / "site" / "content"
+INVALID_CASES = ROOT / "tests" / "invalid"
+# The fictional fixture is judged as if today were this day, so that its tests never age.
+FIXTURE_TODAY = date(2026, 1, 1)
+
+
+def project_for(content: Path, site: Path) -> Project:
+    """Return a project that builds content into site with the real templates and assets."""
+    return Project(content, ROOT / "templates", ROOT / "assets", site)
+
+
+def copy_fixture(destination: Path) -> Path:
+    """Copy the fictional fixture content to destination and return it."""
+    shutil.copytree(FIXTURE_CONTENT, destination)
+    return destination
+
+
+def read_page(site: Path, url: str) -> lxml.html.HtmlElement:
+    """Parse the built page that serves url."""
+    path = url.split("#", 1)[0].lstrip("/")
+    file = site / (path + "index.html" if path == "" or path.endswith("/") else path)
+    return lxml.html.fromstring(file.read_text(encoding="utf-8"))
+
+
+_INLINE_TAGS = frozenset({"a", "abbr", "b", "code", "del", "em", "i", "small", "span", "strong", "time"})
+
+
+def text_of(element: lxml.html.HtmlElement) -> str:
+    """Return an element's text as a reader meets it: blocks apart, inline runs together."""
+    parts: list[str] = []
+    _collect_text(element, parts)
+    return " ".join("".join(parts).split())
+
+
+def _collect_text(element: lxml.html.HtmlElement, parts: list[str]) -> None:
+    block = element.tag not in _INLINE_TAGS
+    parts.append(" " if block else "")
+    parts.append(element.text or "")
+    for child in element:
+        if isinstance(child.tag, str):
+            _collect_text(child, parts)
+        parts.append(child.tail or "")
+    parts.append(" " if block else "")
+
+
+def main_text(site: Path, url: str) -> str:
+    """Return the text of a page's <main>, folded."""
+    return text_of(read_page(site, url).xpath("//main")[0])

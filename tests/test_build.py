@@ -1,0 +1,148 @@
+"""Build the fictional fixture site and check what a reader sees, and that builds are safe."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import FIXTURE_TODAY, ROOT, copy_fixture, main_text, project_for, read_page, text_of
+from tracker.errors import ContentErrors
+from tracker.pipeline import build_site
+
+
+def _tree(site: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(site)): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    content = copy_fixture(tmp_path / "content")
+    build_site(project_for(content, tmp_path / "one"), FIXTURE_TODAY)
+    build_site(project_for(content, tmp_path / "two"), FIXTURE_TODAY)
+    assert _tree(tmp_path / "one") == _tree(tmp_path / "two")
+
+
+def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path: Path) -> None:
+    content = copy_fixture(tmp_path / "content")
+    site = tmp_path / "site"
+    build_site(project_for(content, site), FIXTURE_TODAY)
+    before = _tree(site)
+    (content / "reports/benches/updates/u1.md").write_text("---\nid: benches-u1\n---\n", encoding="utf-8")
+    with pytest.raises(ContentErrors):
+        build_site(project_for(content, site), FIXTURE_TODAY)
+    assert _tree(site) == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["content", "site"]
+
+
+def test_a_rebuild_replaces_the_site_whole(tmp_path: Path) -> None:
+    content = copy_fixture(tmp_path / "content")
+    site = tmp_path / "site"
+    build_site(project_for(content, site), FIXTURE_TODAY)
+    (site / "stray.html").write_text("left from an old build", encoding="utf-8")
+    build_site(project_for(content, site), FIXTURE_TODAY)
+    assert not (site / "stray.html").exists()
+    assert (site / "index.html").is_file()
+
+
+def test_the_command_line_lists_errors_and_exits_non_zero(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    copy_fixture(project / "content")
+    for folder in ("templates", "assets"):
+        os.symlink(ROOT / folder, project / folder)
+    (project / "content/reports/benches/updates/u1.md").write_text("---\nid: benches-u1\nstauts: done\n---\nText.\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "check", "--project", str(project)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode == 1
+    assert "content/reports/benches/updates/u1.md:3: stauts: unknown field 'stauts' — did you mean 'status'?" in result.stderr
+    assert "nothing was written, the previous site/ is unchanged." in result.stderr
+    assert not (project / "site").exists()
+
+
+def test_pages_are_minified(fixture_site: Path) -> None:
+    html = (fixture_site / "index.html").read_text(encoding="utf-8")
+    assert html.startswith("<!doctype html><html lang=en-GB>")
+    assert "\n  " not in html
+
+
+def test_commitment_page_shows_status_quote_target_and_history(fixture_site: Path) -> None:
+    page = read_page(fixture_site, "/commitments/benches-c1/")
+    text = main_text(fixture_site, "/commitments/benches-c1/")
+    assert text_of(page.xpath("//h1")[0]) == "Paint every bench green"
+    assert "Current status: Partly delivered as at 1 February 2022" in text
+    assert "“We will paint every bench green by 2022.”" in text
+    assert page.xpath("//main//a[starts-with(text(), 'paragraph 2 of')]/@href") == ["/responses/office-reply-2021/#p2"]
+    assert "31 December 2022: the response says “by 2022” (read as the last day of 2022)" in text
+    dates = [text_of(item) for item in page.xpath("//ol[contains(@class, 'timeline')]//time")]
+    assert dates == ["1 February 2022", "1 September 2021"]
+    assert page.xpath("//li[@id='update-benches-u2']")
+
+
+def test_a_body_claim_that_differs_is_shown_beside_the_assessment(fixture_site: Path) -> None:
+    text = main_text(fixture_site, "/commitments/benches-c1/")
+    assert "Status after this update: Partly delivered The responsible body’s own claim: Delivered. Our assessment differs" in text
+    assert "Fictional annual report 2022 (reference FICT-AR-2022). Primary source: an official publication" in text
+
+
+def test_every_source_is_shown_with_its_kind(fixture_site: Path) -> None:
+    text = main_text(fixture_site, "/commitments/benches-c1/")
+    assert "Fictional survey of benches. Secondary source: reporting by others, not an official publication" in text
+
+
+def test_a_commitment_without_updates_says_no_public_update_found(fixture_site: Path) -> None:
+    text = main_text(fixture_site, "/commitments/benches-c2/")
+    assert "Current status: No public update found" in text
+    assert "Target date None stated in the response" in text
+
+
+def test_recommendation_pages_show_stance_or_no_response(fixture_site: Path) -> None:
+    assert "Response Accepted" in main_text(fixture_site, "/recommendations/benches-r1/")
+    assert "No response. No published response answers this recommendation." in main_text(fixture_site, "/recommendations/benches-r2/")
+    assert "Response Rejected" in main_text(fixture_site, "/recommendations/benches-r3/")
+
+
+def test_response_page_links_paragraphs_to_what_they_answer(fixture_site: Path) -> None:
+    page = read_page(fixture_site, "/responses/office-reply-2021/")
+    paragraph = page.get_element_by_id("p3")
+    assert [text_of(link) for link in paragraph.xpath(".//a")] == ["¶3", "Recommendation 3", "Keep the bench count under review"]
+    assert "Disputes a conclusion of the report: “benches are not needed”" in text_of(paragraph)
+
+
+def test_status_pages_list_their_commitments(fixture_site: Path) -> None:
+    assert "1 commitment has this status now." in main_text(fixture_site, "/statuses/partly-delivered/")
+    assert "0 commitments have this status now." in main_text(fixture_site, "/statuses/delivered/")
+    assert text_of(read_page(fixture_site, "/statuses/delivered/").xpath("//h1")[0]) == "Delivered"
+
+
+def test_methodology_lists_every_status_with_its_definition(fixture_site: Path) -> None:
+    text = main_text(fixture_site, "/methodology/")
+    assert "No public update found This site holds no dated public source" in text
+    assert "Progress unclear Public sources report related activity" in text
+
+
+def test_home_shows_figures_and_latest_updates(fixture_site: Path) -> None:
+    page = read_page(fixture_site, "/")
+    assert [text_of(item) for item in page.xpath("//ul[@class='headline']/li")] == [
+        "3 recommendations",
+        "2 answered in a response",
+        "1 with no response",
+        "2 commitments made",
+    ]
+    rows = {text_of(row.xpath("th")[0]): text_of(row.xpath("td")[0]) for row in page.xpath("//table//tbody/tr")}
+    assert rows["Partly delivered"] == "1" and rows["No public update found"] == "1" and rows["Delivered"] == "0"
+    assert [text_of(item) for item in page.xpath("//ul[@class='update-list']//time")] == ["1 February 2022", "1 September 2021"]
+
+
+def test_assets_have_content_hashed_names(fixture_site: Path) -> None:
+    names = sorted(path.name for path in (fixture_site / "assets").iterdir())
+    assert len(names) == 2 and all(len(name.split(".")[1]) == 10 for name in names)
+    assert filecmp.cmp(next((fixture_site / "assets").glob("style.*.css")), ROOT / "assets/style.css", shallow=False)

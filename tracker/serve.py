@@ -1,0 +1,164 @@
+"""Live preview: serve site/ on 127.0.0.1, rebuild on save, reload the open page.
+
+The server knows nothing about content: it is handed a `rebuild` function. A failed
+build does not stop it; the browser shows the error list instead of the page.
+"""
+
+from __future__ import annotations
+
+import html
+import http.server
+import threading
+from collections.abc import Callable
+from datetime import date
+from functools import partial
+from pathlib import Path
+
+import watchfiles
+
+from tracker.errors import ContentErrors
+from tracker.pipeline import Project, build_site
+
+RELOAD_PATH = "/__reload"
+# Waits for a quiet 50 ms before rebuilding, so that a burst of saves is one rebuild.
+QUIET_MS = 50
+_RELOAD_SCRIPT = (
+    "<script>(function(){var s=new EventSource('" + RELOAD_PATH + "');"
+    "s.onmessage=function(){location.reload();};})();</script>"
+)
+
+
+class BuildState:
+    """The outcome of the latest build, and a counter that moves on every rebuild."""
+
+    def __init__(self) -> None:
+        self.generation = 0
+        self.errors: str | None = None
+        self.changed = threading.Condition()
+
+    def record(self, errors: str | None) -> None:
+        """Store a build's outcome and wake every waiting browser."""
+        with self.changed:
+            self.errors = errors
+            self.generation += 1
+            self.changed.notify_all()
+
+
+def run_build(rebuild: Callable[[], object], state: BuildState) -> None:
+    """Rebuild once, recording the error report if content is wrong."""
+    try:
+        rebuild()
+        state.record(None)
+        print("Rebuilt.", flush=True)
+    except ContentErrors as failure:
+        state.record(failure.report())
+        print(failure.report(), flush=True)
+
+
+def serve(project: Project, port: int) -> int:
+    """Build, then serve project.site on 127.0.0.1:port until interrupted."""
+    state = BuildState()
+
+    def rebuild() -> None:
+        build_site(project, date.today())
+
+    run_build(rebuild, state)
+    server = make_server(project.site, port, state)
+    folders = (project.content, project.templates, project.assets)
+    watcher = threading.Thread(target=watch_and_rebuild, args=(folders, rebuild, state), daemon=True)
+    watcher.start()
+    print(f"Serving on http://127.0.0.1:{port}/ — press Ctrl+C to stop.", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+def watch_and_rebuild(folders: tuple[Path, ...], rebuild: Callable[[], object], state: BuildState) -> None:
+    """Rebuild once after every burst of saves under folders."""
+    for _changes in watchfiles.watch(*folders, step=QUIET_MS, debounce=1600, raise_interrupt=False):
+        run_build(rebuild, state)
+
+
+def make_server(site_dir: Path, port: int, state: BuildState) -> http.server.ThreadingHTTPServer:
+    """Return an HTTP server for site_dir that injects live reload into HTML pages."""
+    handler = partial(_PreviewHandler, state=state, directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server.daemon_threads = True
+    return server
+
+
+class _PreviewHandler(http.server.SimpleHTTPRequestHandler):
+    def __init__(self, *args: object, state: BuildState, **kwargs: object) -> None:
+        self.state = state
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Keep the terminal for build messages."""
+
+    def do_GET(self) -> None:
+        if self.path == RELOAD_PATH:
+            self._stream_reloads()
+        elif self.state.errors is not None:
+            self._send_html(500, _error_page(self.state.errors))
+        elif self._is_page():
+            self._send_page()
+        else:
+            super().do_GET()
+
+    def _is_page(self) -> bool:
+        path = self.translate_path(self.path)
+        return path.endswith(".html") or Path(path, "index.html").is_file() or not Path(path).exists()
+
+    def _send_page(self) -> None:
+        file = Path(self.translate_path(self.path))
+        if file.is_dir():
+            file = file / "index.html"
+        status = 200
+        if not file.is_file():
+            file, status = Path(self.directory) / "404.html", 404
+        self._send_html(status, file.read_text(encoding="utf-8"))
+
+    def _send_html(self, status: int, page: str) -> None:
+        body = page.replace("</body>", _RELOAD_SCRIPT + "</body>") if "</body>" in page else page + _RELOAD_SCRIPT
+        data = body.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _stream_reloads(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        seen = self.state.generation
+        try:
+            while True:
+                current = self._wait_for_change(seen)
+                self.wfile.write(b"data: reload\n\n" if current != seen else b": keep-alive\n\n")
+                self.wfile.flush()
+                seen = current
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+    def _wait_for_change(self, seen: int) -> int:
+        """Return the build generation once it differs from seen, or after 15 s."""
+        with self.state.changed:
+            self.state.changed.wait_for(lambda: self.state.generation != seen, timeout=15)
+            return self.state.generation
+
+
+def _error_page(report: str) -> str:
+    items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in report.splitlines())
+    return (
+        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Build failed</title></head>'
+        "<body><main><h1>The site could not be built</h1>"
+        "<p>Fix these problems in your content files and save; this page reloads by itself.</p>"
+        f"<ul>{items}</ul></main></body></html>"
+    )
