@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import filecmp
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 
 from tests.helpers import FIXTURE_TODAY, ROOT, copy_fixture, main_text, project_for, read_page, text_of
 from tracker.errors import ContentErrors
-from tracker.pipeline import build_site
+from tracker.pipeline import BuildOptions, build_site
 
 
 def _tree(site: Path) -> dict[str, bytes]:
@@ -146,3 +147,21 @@ def test_assets_have_content_hashed_names(fixture_site: Path) -> None:
     names = sorted(path.name for path in (fixture_site / "assets").iterdir())
     assert len(names) == 2 and all(len(name.split(".")[1]) == 10 for name in names)
     assert filecmp.cmp(next((fixture_site / "assets").glob("style.*.css")), ROOT / "assets/style.css", shallow=False)
+
+
+def test_sitemap_lists_every_page_at_the_base_url(tmp_path: Path) -> None:
+    content = copy_fixture(tmp_path / "content")
+    build_site(project_for(content, tmp_path / "site"), FIXTURE_TODAY, BuildOptions(base_url="https://preview--x.example/"))
+    sitemap = (tmp_path / "site/sitemap.xml").read_text(encoding="utf-8")
+    pages = sorted(str(path.relative_to(tmp_path / "site")).removesuffix("index.html") for path in (tmp_path / "site").rglob("index.html"))
+    locations = re.findall(r"<loc>https://preview--x\.example/([^<]*)</loc>", sitemap)
+    assert sorted(locations) == pages
+    canonical = read_page(tmp_path / "site", "/commitments/benches-c1/").xpath("//link[@rel='canonical']/@href")
+    assert canonical == ["https://preview--x.example/commitments/benches-c1/"]
+    assert "Sitemap: https://preview--x.example/sitemap.xml" in (tmp_path / "site/robots.txt").read_text(encoding="utf-8")
+
+
+def test_a_preview_asks_not_to_be_indexed(tmp_path: Path) -> None:
+    content = copy_fixture(tmp_path / "content")
+    build_site(project_for(content, tmp_path / "site"), FIXTURE_TODAY, BuildOptions(preview=True))
+    assert (tmp_path / "site/robots.txt").read_text(encoding="utf-8") == "User-agent: *\nDisallow: /\n"

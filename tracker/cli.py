@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from tracker.errors import ContentErrors
-from tracker.pipeline import Project, build_site, check_site
+from tracker.pipeline import BuildOptions, Project, build_site, check_site
 
 
 def main(argv: list[str] | None = None, root: Path | None = None) -> int:
@@ -21,17 +21,18 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
         from tracker.serve import serve
 
         return serve(project, args.port)
-    return _run_checked(project, command)
+    options = BuildOptions(base_url=args.base_url, preview=args.preview)
+    return _run_checked(project, command, options)
 
 
-def _run_checked(project: Project, command: str) -> int:
+def _run_checked(project: Project, command: str, options: BuildOptions) -> int:
     started = time.perf_counter()
     try:
         if command == "check":
-            check_site(project, date.today())
+            check_site(project, date.today(), options)
             print("No errors found.")
         else:
-            count = build_site(project, date.today())
+            count = build_site(project, date.today(), options)
             print(f"Built {count} files into {project.site} in {time.perf_counter() - started:.2f} s.")
     except ContentErrors as failure:
         print(failure.report(), file=sys.stderr)
@@ -40,10 +41,13 @@ def _run_checked(project: Project, command: str) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="build.py", description="Build the commitments tracker from content/ into site/.")
-    parser.set_defaults(project=None)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--project", type=Path, help="the folder holding content/, templates/ and assets/ (default: this one)")
+    # SUPPRESS lets these options stand before or after the command without one overwriting the other.
+    common.add_argument("--project", type=Path, default=argparse.SUPPRESS, help="the folder holding content/, templates/ and assets/")
+    common.add_argument("--base-url", default=argparse.SUPPRESS, help="the address the site is published at, overriding content/site.yaml")
+    common.add_argument("--preview", action="store_true", default=argparse.SUPPRESS, help="a deploy preview: ask search engines not to index it")
+    parser = argparse.ArgumentParser(prog="build.py", description="Build the commitments tracker from content/ into site/.", parents=[common])
+    parser.set_defaults(project=None, base_url=None, preview=False)
     commands = parser.add_subparsers(dest="command", metavar="command")
     commands.add_parser("build", parents=[common], help="build content/ into site/ (the default)")
     commands.add_parser("check", parents=[common], help="check content/ without writing anything")

@@ -152,9 +152,10 @@ class SiteModel:
     pages: tuple[Page, ...]
     figures: Figures
     latest_updates: tuple[UpdateView, ...]
+    preview: bool
 
 
-def build_model(content: Content) -> SiteModel:
+def build_model(content: Content, preview: bool = False) -> SiteModel:
     """Return the site model for validated content."""
     bodies = {body.id: body for body in content.bodies}
     statuses = {status.id: status for status in content.statuses}
@@ -183,6 +184,7 @@ def build_model(content: Content) -> SiteModel:
         pages=content.pages,
         figures=_figures(all_recs, commitments, content.statuses),
         latest_updates=_latest_updates(commitments),
+        preview=preview,
     )
 
 

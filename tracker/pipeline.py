@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +11,7 @@ from tracker.errors import ContentErrors
 from tracker.load import load_content
 from tracker.model import SiteModel, build_model
 from tracker.render import make_environment, plan_pages, render_page
+from tracker.sitemap import site_files
 from tracker.validate import validate_content
 from tracker.write import write_site
 
@@ -30,19 +31,29 @@ class Project:
         return cls(root / "content", root / "templates", root / "assets", root / "site")
 
 
-def check_site(project: Project, today: date) -> SiteModel:
+@dataclass(frozen=True)
+class BuildOptions:
+    """How this build differs from a production build of the same content."""
+
+    base_url: str | None = None  # overrides site.yaml, so a deploy preview links to itself
+    preview: bool = False  # a deploy preview: pages are marked noindex
+
+
+def check_site(project: Project, today: date, options: BuildOptions = BuildOptions()) -> SiteModel:
     """Load and validate all content; raise ContentErrors listing every problem."""
     loaded = load_content(project.content)
     content, errors = validate_content(loaded.files, today)
     if loaded.errors or errors or content is None:
         raise ContentErrors([*loaded.errors, *errors])
-    return build_model(content)
+    if options.base_url:
+        content = replace(content, settings=replace(content.settings, base_url=options.base_url.rstrip("/")))
+    return build_model(content, preview=options.preview)
 
 
-def build_site(project: Project, today: date) -> int:
+def build_site(project: Project, today: date, options: BuildOptions = BuildOptions()) -> int:
     """Build the whole site into project.site; return the number of files written."""
-    model = check_site(project, today)
+    model = check_site(project, today, options)
     assets = load_assets(project.assets)
     env = make_environment(project.templates, assets)
     pages = (render_page(env, plan) for plan in plan_pages(model))
-    return write_site(pages, assets, project.site)
+    return write_site([*pages, *site_files(model)], assets, project.site)

@@ -53,7 +53,8 @@ def _write_all(pages: Iterable[RenderedPage], assets: Iterable[Asset], staging: 
     staging.mkdir(parents=True)
     written: set[str] = set()
     for page in pages:
-        _write_file(staging, page.output_path, minify(page.html).encode("utf-8"), written)
+        text = minify(page.html) if page.output_path.endswith(".html") else page.html
+        _write_file(staging, page.output_path, text.encode("utf-8"), written)
     for asset in assets:
         _write_file(staging, asset.output_path, asset.data, written)
     return len(written)
