@@ -8,8 +8,9 @@ import time
 from datetime import date
 from pathlib import Path
 
-from tracker.errors import ContentErrors
+from tracker.errors import ContentError, ContentErrors
 from tracker.pipeline import BuildOptions, Project, build_site, check_site
+from tracker.scaffold import KINDS, ScaffoldError, plan_scaffold, write_scaffold
 
 
 def main(argv: list[str] | None = None, root: Path | None = None) -> int:
@@ -17,11 +18,13 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     args = _parser().parse_args(argv)
     project = Project.at(args.project or root or Path.cwd())
     command = args.command or "build"
+    if command == "new":
+        return _run_new(project, args.kind, args.parent)
     if command == "serve":
         from tracker.serve import serve
 
         return serve(project, args.port)
-    options = BuildOptions(base_url=args.base_url, preview=args.preview)
+    options = BuildOptions(base_url=args.base_url, preview=args.preview, strict=args.strict)
     return _run_checked(project, command, options)
 
 
@@ -29,15 +32,36 @@ def _run_checked(project: Project, command: str, options: BuildOptions) -> int:
     started = time.perf_counter()
     try:
         if command == "check":
-            check_site(project, date.today(), options)
+            checked = check_site(project, date.today(), options)
             print("No errors found.")
         else:
-            count = build_site(project, date.today(), options)
-            print(f"Built {count} files into {project.site} in {time.perf_counter() - started:.2f} s.")
+            checked = build_site(project, date.today(), options)
+            print(f"Built {project.site} in {time.perf_counter() - started:.2f} s.")
     except ContentErrors as failure:
         print(failure.report(), file=sys.stderr)
         return 1
+    if checked.warnings:
+        print(warnings_report(checked.warnings), file=sys.stderr)
     return 0
+
+
+def _run_new(project: Project, kind: str, parent: str) -> int:
+    try:
+        scaffold = plan_scaffold(project.content, kind, parent, date.today())
+        path = write_scaffold(project.content, scaffold)
+    except ScaffoldError as problem:
+        print(f"build.py new: {problem}", file=sys.stderr)
+        return 2
+    print(path)
+    return 0
+
+
+def warnings_report(warnings: tuple[ContentError, ...]) -> str:
+    """Return warnings as lines, with what they mean for the build."""
+    noun = "warning" if len(warnings) == 1 else "warnings"
+    lines = [f"warning: {warning}" for warning in warnings]
+    lines.append(f"{len(warnings)} {noun}: the site builds, but `check --strict` (deploy previews) fails until they are dealt with.")
+    return "\n".join(lines)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,12 +69,28 @@ def _parser() -> argparse.ArgumentParser:
     # SUPPRESS lets these options stand before or after the command without one overwriting the other.
     common.add_argument("--project", type=Path, default=argparse.SUPPRESS, help="the folder holding content/, templates/ and assets/")
     common.add_argument("--base-url", default=argparse.SUPPRESS, help="the address the site is published at, overriding content/site.yaml")
-    common.add_argument("--preview", action="store_true", default=argparse.SUPPRESS, help="a deploy preview: ask search engines not to index it")
-    parser = argparse.ArgumentParser(prog="build.py", description="Build the commitments tracker from content/ into site/.", parents=[common])
-    parser.set_defaults(project=None, base_url=None, preview=False)
+    common.add_argument(
+        "--preview", action="store_true", default=argparse.SUPPRESS, help="a deploy preview: ask search engines not to index it"
+    )
+    common.add_argument(
+        "--strict",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="fail on warnings (overdue, stale, unexplained target changes, non-https sources)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="build.py", description="Build the commitments tracker from content/ into site/.", parents=[common]
+    )
+    parser.set_defaults(project=None, base_url=None, preview=False, strict=False)
     commands = parser.add_subparsers(dest="command", metavar="command")
     commands.add_parser("build", parents=[common], help="build content/ into site/ (the default)")
     commands.add_parser("check", parents=[common], help="check content/ without writing anything")
     serve = commands.add_parser("serve", parents=[common], help="build, serve on 127.0.0.1 and rebuild on every save")
     serve.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
+    new = commands.add_parser("new", parents=[common], help="write a new content file with the next free id and print its path")
+    new.add_argument("kind", choices=KINDS, help="what to create")
+    new.add_argument(
+        "parent",
+        help="the id it belongs to: the commitment for an update, the recommendation for a commitment, the report for a recommendation; for a report, its new id",
+    )
     return parser

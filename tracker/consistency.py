@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -49,6 +50,12 @@ def check_consistency(content: Content, today: date) -> list[ContentError]:
     for update in content.updates:
         errors += _check_update(content, index, update, today)
     return errors
+
+
+def did_you_mean(value: str, options: list[str]) -> str:
+    """Return ' (did you mean …?)' for the closest option, or nothing."""
+    close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _ids(records: Iterable[_Identified]) -> set[str]:
@@ -254,81 +261,76 @@ def _check_quote(response: Response, paragraph: int, quote: str, path: str, line
 
 def _check_commitment(index: _Index, commitment: Commitment) -> list[ContentError]:
     errors = []
-    where = (commitment.path, commitment.line)
     recs = index.recommendations
-    responses = index.responses
     for rec_id in commitment.recommendations:
         if rec_id not in recs:
+            fix = f"use the id from a file in this report's recommendations/ folder{did_you_mean(rec_id, list(recs))}"
             errors.append(
-                ContentError(
-                    *where,
-                    "recommendations",
-                    f"no recommendation has the id {rec_id!r}",
-                    "use the id from a file in this report's recommendations/ folder",
-                )
+                ContentError(*_at(commitment, "recommendations"), "recommendations", f"no recommendation has the id {rec_id!r}", fix)
             )
     if commitment.owner not in index.bodies:
-        errors.append(ContentError(*where, "owner", f"no body has the id {commitment.owner!r}", "use the id of a file in content/bodies/"))
-    response = responses.get(commitment.response)
+        fix = f"use one of: {', '.join(sorted(index.bodies))}, or add content/bodies/{commitment.owner}.yaml"
+        errors.append(ContentError(*_at(commitment, "owner"), "owner", f"no body has the id {commitment.owner!r}", fix))
+    response = index.responses.get(commitment.response)
     if response is None:
-        errors.append(
-            ContentError(
-                *where,
-                "response",
-                f"no response has the id {commitment.response!r}",
-                "use the id of a file in this report's responses/ folder",
-            )
-        )
+        fix = f"use the id of a file in this report's responses/ folder{did_you_mean(commitment.response, list(index.responses))}"
+        errors.append(ContentError(*_at(commitment, "response"), "response", f"no response has the id {commitment.response!r}", fix))
         return errors
-    errors += _check_quote(response, commitment.paragraph, commitment.quote, commitment.path, commitment.line, "quote")
+    path, quote_line = _at(commitment, "quote")
+    errors += _check_quote(response, commitment.paragraph, commitment.quote, path, quote_line, "quote")
     for rec_id in commitment.recommendations:
         if rec_id in recs and recs[rec_id].report != response.report:
+            problem = f"{rec_id!r} belongs to another report than {response.id}"
             errors.append(
                 ContentError(
-                    *where,
+                    *_at(commitment, "recommendations"),
                     "recommendations",
-                    f"{rec_id!r} belongs to another report than {response.id}",
+                    problem,
                     "name recommendations of the report this response answers",
                 )
             )
     if commitment.target:
-        errors += _check_quote(
-            response, commitment.target.paragraph, commitment.target.as_stated, commitment.path, commitment.target.line, "target.as_stated"
-        )
+        target = commitment.target
+        errors += _check_quote(response, target.paragraph, target.as_stated, path, target.line, "target.as_stated")
     return errors
 
 
 def _check_update(content: Content, index: _Index, update: Update, today: date) -> list[ContentError]:
     errors = []
-    where = (update.path, update.line)
     statuses = {status.id: status for status in content.statuses}
     if update.commitment not in index.commitments:
         errors.append(
             ContentError(
-                *where,
+                *_at(update, "commitment"),
                 "commitment",
                 f"no commitment has the id {update.commitment!r}",
                 "use the id of a file in this report's commitments/ folder",
             )
         )
-    for field, status_id in (("status", update.status), ("body_claim.status", update.body_claim.status if update.body_claim else None)):
+    for field, status_id in (("status", update.status), ("body_claim", update.body_claim.status if update.body_claim else None)):
         if status_id is None:
             continue
+        name = "status" if field == "status" else "body_claim.status"
         if status_id not in statuses:
-            errors.append(ContentError(*where, field, f"{status_id!r} is not a status", f"use one of: {', '.join(statuses)}"))
+            fix = f"use one of: {', '.join(statuses)}{did_you_mean(status_id, list(statuses))}"
+            errors.append(ContentError(*_at(update, field), name, f"{status_id!r} is not a status", fix))
         elif statuses[status_id].is_default:
+            fix = f"use one of: {', '.join(s for s in statuses if not statuses[s].is_default)}"
             errors.append(
-                ContentError(
-                    *where,
-                    field,
-                    f"{status_id!r} means nothing is known, so it cannot follow an update",
-                    f"use one of: {', '.join(s for s in statuses if not statuses[s].is_default)}",
-                )
+                ContentError(*_at(update, field), name, f"{status_id!r} means nothing is known, so it cannot follow an update", fix)
             )
     if update.date > today:
         errors.append(
             ContentError(
-                *where, "date", f"{update.date.isoformat()} is in the future", "give the date the update was published, not a planned date"
+                *_at(update, "date"),
+                "date",
+                f"{update.date.isoformat()} is in the future",
+                "give the date the update was published, not a planned date",
             )
         )
     return errors
+
+
+def _at(record: Recommendation | Commitment | Update, field: str) -> tuple[str, int]:
+    """Return the file and line of a record's field, or of the record where the field is absent."""
+    return record.path, record.field_lines.get(field, record.line)

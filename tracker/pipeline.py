@@ -7,7 +7,8 @@ from datetime import date
 from pathlib import Path
 
 from tracker.assets import load_assets
-from tracker.errors import ContentErrors
+from tracker.attention import find_warnings
+from tracker.errors import ContentError, ContentErrors
 from tracker.load import load_content
 from tracker.model import SiteModel, build_model
 from tracker.render import make_environment, plan_pages, render_page
@@ -37,23 +38,37 @@ class BuildOptions:
 
     base_url: str | None = None  # overrides site.yaml, so a deploy preview links to itself
     preview: bool = False  # a deploy preview: pages are marked noindex
+    strict: bool = False  # warnings fail the build, as errors do
 
 
-def check_site(project: Project, today: date, options: BuildOptions = BuildOptions()) -> SiteModel:
+@dataclass(frozen=True)
+class CheckedSite:
+    """Content that passed validation, modelled, with the warnings editors should see."""
+
+    model: SiteModel
+    warnings: tuple[ContentError, ...]
+
+
+def check_site(project: Project, today: date, options: BuildOptions = BuildOptions()) -> CheckedSite:
     """Load and validate all content; raise ContentErrors listing every problem."""
     loaded = load_content(project.content)
     content, errors = validate_content(loaded.files, today)
     if loaded.errors or errors or content is None:
         raise ContentErrors([*loaded.errors, *errors])
+    warnings = find_warnings(content, today)
+    if options.strict and warnings:
+        raise ContentErrors(warnings)
     if options.base_url:
         content = replace(content, settings=replace(content.settings, base_url=options.base_url.rstrip("/")))
-    return build_model(content, preview=options.preview)
+    return CheckedSite(build_model(content, preview=options.preview), tuple(sorted(warnings)))
 
 
-def build_site(project: Project, today: date, options: BuildOptions = BuildOptions()) -> int:
-    """Build the whole site into project.site; return the number of files written."""
-    model = check_site(project, today, options)
+def build_site(project: Project, today: date, options: BuildOptions = BuildOptions()) -> CheckedSite:
+    """Build the whole site into project.site; return what was built and its warnings."""
+    checked = check_site(project, today, options)
+    model = checked.model
     assets = load_assets(project.assets)
     env = make_environment(project.templates, assets)
     pages = (render_page(env, plan) for plan in plan_pages(model))
-    return write_site([*pages, *site_files(model)], assets, project.site)
+    write_site([*pages, *site_files(model)], assets, project.site)
+    return checked

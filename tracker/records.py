@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 
@@ -16,6 +16,7 @@ class Source:
     reference: str | None
     publisher: str | None
     published: date | None
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class SiteSettings:
     title: str
     description: str
     base_url: str
+    stale_after_days: int
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,7 @@ class Recommendation:
     provenance: TextProvenance
     path: str
     line: int
+    field_lines: dict[str, int] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,26 @@ class Target:
 
 
 @dataclass(frozen=True)
+class TargetChange:
+    """A later change to a commitment's target date: when, to what, why, and who said so."""
+
+    changed_on: date
+    new_date: date
+    reason: str | None
+    source: Source
+    line: int
+
+
+@dataclass(frozen=True)
+class Check:
+    """A day on which editors looked for news of a commitment and found nothing new."""
+
+    checked_on: date
+    note: str | None
+    line: int
+
+
+@dataclass(frozen=True)
 class Commitment:
     """A promise quoted verbatim from a response."""
 
@@ -178,9 +201,12 @@ class Commitment:
     quote: str
     owner: str
     target: Target | None
+    target_changes: tuple[TargetChange, ...]
+    checks: tuple[Check, ...]
     note: str
     path: str
     line: int
+    field_lines: dict[str, int] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -204,6 +230,7 @@ class Update:
     summary: str
     path: str
     line: int
+    field_lines: dict[str, int] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)

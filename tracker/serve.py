@@ -23,8 +23,7 @@ RELOAD_PATH = "/__reload"
 # Waits for a quiet 50 ms before rebuilding, so that a burst of saves is one rebuild.
 QUIET_MS = 50
 _RELOAD_SCRIPT = (
-    "<script>(function(){var s=new EventSource('" + RELOAD_PATH + "');"
-    "s.onmessage=function(){location.reload();};})();</script>"
+    "<script>(function(){var s=new EventSource('" + RELOAD_PATH + "');s.onmessage=function(){location.reload();};})();</script>"
 )
 
 

@@ -16,6 +16,7 @@ from tracker.records import (
     Answer,
     Body,
     BodyClaim,
+    Check,
     Commitment,
     Content,
     Dispute,
@@ -29,12 +30,14 @@ from tracker.records import (
     Stance,
     Status,
     Target,
+    TargetChange,
     TextProvenance,
     Update,
 )
 
 R = TypeVar("R")
 SOURCE_FIELDS = ("title", "kind", "url", "reference", "publisher", "published")
+DEFAULT_STALE_AFTER_DAYS = 365
 
 
 def validate_content(files: tuple[SourceFile, ...], today: date) -> tuple[Content | None, list[ContentError]]:
@@ -58,7 +61,7 @@ def validate_content(files: tuple[SourceFile, ...], today: date) -> tuple[Conten
     statuses = tuple(status for group in read_all("statuses", read_statuses) for status in group)
     stances = tuple(stance for group in read_all("stances", read_stances) for stance in group)
     content = Content(
-        settings=settings[0] if settings else SiteSettings("", "", ""),
+        settings=settings[0] if settings else SiteSettings("", "", "", DEFAULT_STALE_AFTER_DAYS),
         statuses=statuses,
         stances=stances,
         bodies=read_all("body", read_body),
@@ -141,8 +144,9 @@ def _body_markdown(file: SourceFile, errors: list[ContentError], required: bool,
 def read_site(file: SourceFile, errors: list[ContentError]) -> SiteSettings:
     """Read content/site.yaml."""
     fields = FieldReader(file.path, file.data, errors)
-    fields.check_known(("title", "description", "base_url"))
-    return SiteSettings(fields.text("title"), fields.text("description"), (fields.url("base_url") or "").rstrip("/"))
+    fields.check_known(("title", "description", "base_url", "stale_after_days"))
+    stale_after = fields.integer("stale_after_days") if "stale_after_days" in file.data else DEFAULT_STALE_AFTER_DAYS
+    return SiteSettings(fields.text("title"), fields.text("description"), (fields.url("base_url") or "").rstrip("/"), stale_after)
 
 
 def read_statuses(file: SourceFile, errors: list[ContentError]) -> tuple[Status, ...]:
@@ -222,6 +226,7 @@ def read_recommendation(file: SourceFile, report: str, errors: list[ContentError
         provenance=_read_provenance(provenance) if provenance else TextProvenance("", _EMPTY_SOURCE, None),
         path=file.path,
         line=file.data.line,
+        field_lines=dict(file.data.key_lines),
     )
 
 
@@ -254,7 +259,7 @@ def read_commitment(file: SourceFile, report: str, errors: list[ContentError]) -
     """Read a commitment: content/reports/*/commitments/*.md."""
     del report  # a commitment's report is its response's report
     fields = FieldReader(file.path, file.data, errors)
-    fields.check_known(("id", "title", "recommendations", "response", "paragraph", "quote", "owner", "target"))
+    fields.check_known(("id", "title", "recommendations", "response", "paragraph", "quote", "owner", "target", "target_changes", "checks"))
     target = fields.optional_mapping("target")
     return Commitment(
         id=fields.identifier(),
@@ -265,9 +270,12 @@ def read_commitment(file: SourceFile, report: str, errors: list[ContentError]) -
         quote=fields.text("quote"),
         owner=fields.identifier("owner"),
         target=_read_target(target) if target else None,
+        target_changes=tuple(_read_target_change(entry) for entry in fields.mappings("target_changes", required=False)),
+        checks=tuple(_read_check(entry) for entry in fields.mappings("checks", required=False)),
         note=_body_markdown(file, errors, False, "note"),
         path=file.path,
         line=file.data.line,
+        field_lines=dict(file.data.key_lines),
     )
 
 
@@ -295,6 +303,7 @@ def read_update(file: SourceFile, errors: list[ContentError]) -> Update:
         summary=_body_markdown(file, errors, True, "summary"),
         path=file.path,
         line=file.data.line,
+        field_lines=dict(file.data.key_lines),
     )
 
 
@@ -317,7 +326,7 @@ def _read_source(fields: FieldReader) -> Source:
     fields.check_known(SOURCE_FIELDS)
     url = fields.url("url", required=False)
     reference = fields.optional_text("reference")
-    if url is None and reference is None and "url" not in fields.data:
+    if url is None and reference is None and not fields.data.get("url"):
         fields.error("url", "a source needs a `url:` or a `reference:`", "add the web address, or the document's reference number")
     return Source(
         title=fields.text("title"),
@@ -326,6 +335,7 @@ def _read_source(fields: FieldReader) -> Source:
         reference=reference,
         publisher=fields.optional_text("publisher"),
         published=fields.optional_date("published"),
+        line=fields.line("url"),
     )
 
 
@@ -364,6 +374,22 @@ def _read_target(fields: FieldReader) -> Target:
         fields.text("date_basis"),
         fields.data.line,
     )
+
+
+def _read_target_change(fields: FieldReader) -> TargetChange:
+    fields.check_known(("date", "new_target", "reason", "source"))
+    return TargetChange(
+        changed_on=fields.required_date("date") or date.min,
+        new_date=fields.required_date("new_target") or date.min,
+        reason=fields.optional_text("reason"),
+        source=_required_source(fields, "source"),
+        line=fields.data.line,
+    )
+
+
+def _read_check(fields: FieldReader) -> Check:
+    fields.check_known(("date", "note"))
+    return Check(fields.required_date("date") or date.min, fields.optional_text("note"), fields.data.line)
 
 
 def _read_body_claim(fields: FieldReader) -> BodyClaim:
