@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from tracker.attention import current_target
 from tracker.records import (
     Body,
     Commitment,
@@ -18,6 +19,7 @@ from tracker.records import (
     SiteSettings,
     Stance,
     Status,
+    TargetChange,
     Update,
 )
 from tracker.urls import commitment_url, paragraph_url, recommendation_url, report_url, response_url, status_url, update_url
@@ -80,6 +82,10 @@ class CommitmentView:
     response: Link
     quote_url: str
     target_url: str | None
+    target_date: date | None
+    target_changes: tuple[TargetChange, ...]
+    last_checked: date | None
+    citation: str
 
 
 @dataclass(frozen=True)
@@ -118,6 +124,8 @@ class RecommendationView:
     response: Link | None
     answer_paragraphs: tuple[ParagraphView, ...]
     commitments: tuple[CommitmentView, ...]
+    as_at: date | None
+    citation: str
 
 
 @dataclass(frozen=True)
@@ -167,7 +175,7 @@ def build_model(content: Content, preview: bool = False) -> SiteModel:
     responses = {response.id: response for response in content.responses}
     reports = {report.id: report for report in content.reports}
     commitments = tuple(
-        _commitment_view(item, updates_by_commitment[item.id], statuses, default_status, bodies, recs, responses[item.response], reports)
+        _commitment_view(item, updates_by_commitment[item.id], statuses, default_status, bodies, recs, responses[item.response], reports, content.settings)
         for item in sorted(content.commitments, key=lambda item: item.id)
     )
     groups = _group_commitments(commitments)
@@ -197,6 +205,7 @@ def _commitment_view(
     recs: dict[str, Recommendation],
     response: Response,
     reports: dict[str, Report],
+    settings: SiteSettings,
 ) -> CommitmentView:
     url = commitment_url(item.id)
     link = Link(item.title, url)
@@ -215,7 +224,17 @@ def _commitment_view(
         response=Link(f"{bodies[response.from_body].short_name}'s response of {long_date(response.date)}", response_url(response.id)),
         quote_url=paragraph_url(response.id, item.paragraph),
         target_url=paragraph_url(response.id, item.target.paragraph) if item.target else None,
+        target_date=current_target(item),
+        target_changes=tuple(sorted(item.target_changes, key=lambda change: change.changed_on)),
+        last_checked=max((check.checked_on for check in item.checks), default=None),
+        citation=_citation(settings, f"“{item.title}” (commitment {item.id})", views[0].record.date if views else None, url),
     )
+
+
+def _citation(settings: SiteSettings, what: str, as_at: date | None, url: str) -> str:
+    """Return a plain-text citation: site, item, as-at date of its latest update, permalink."""
+    when = f"as at {long_date(as_at)}" if as_at else "no public update found"
+    return f"{settings.title}, {what}, {when}. {settings.base_url}{url}"
 
 
 def _update_view(update: Update, statuses: dict[str, Status], commitment: Link) -> UpdateView:
@@ -257,7 +276,7 @@ def _report_view(report: Report, content: Content, bodies: dict[str, Body], grou
         if response.report == report.id
     )
     recs = tuple(
-        _recommendation_view(rec, report, bodies, content.stances, responses, groups.by_recommendation.get(recommendation_url(rec.id), ()))
+        _recommendation_view(rec, report, bodies, content.stances, responses, groups.by_recommendation.get(recommendation_url(rec.id), ()), content.settings)
         for rec in sorted(content.recommendations, key=lambda rec: rec.number)
         if rec.report == report.id
     )
@@ -304,6 +323,7 @@ def _recommendation_view(
     stances: tuple[Stance, ...],
     responses: tuple[ResponseView, ...],
     commitments: tuple[CommitmentView, ...],
+    settings: SiteSettings,
 ) -> RecommendationView:
     stance = next(stance for stance in stances if stance.is_default)
     answering: tuple[ParagraphView, ...] = ()
@@ -315,6 +335,7 @@ def _recommendation_view(
                 answering = tuple(paragraph for paragraph in response.paragraphs if paragraph.record.number in answer.paragraphs)
                 response_link = Link(f"{response.from_body.short_name}'s response of {long_date(response.record.date)}", response.url)
     rec_url = recommendation_url(rec.id)
+    as_at = max((view.status_date for view in commitments if view.status_date), default=None)
     return RecommendationView(
         record=rec,
         url=rec_url,
@@ -325,6 +346,8 @@ def _recommendation_view(
         response=response_link,
         answer_paragraphs=answering,
         commitments=commitments,
+        as_at=as_at,
+        citation=_citation(settings, f"Recommendation {rec.number} of “{report.title}” ({rec.id})", as_at, rec_url),
     )
 
 
