@@ -14,6 +14,8 @@ from tracker.markdown import fold_space
 from tracker.records import Commitment, Content, Recommendation, Response, Update
 
 REQUIRED_PAGES = ("about", "methodology")
+# The first part of every URL the site makes itself; a prose page may not take one.
+RESERVED_PAGE_IDS = ("assets", "commitments", "data", "feeds", "pagefind", "recommendations", "reports", "responses", "search", "statuses")
 
 
 class _Identified(Protocol):
@@ -25,8 +27,9 @@ class _Identified(Protocol):
 class _Index:
     bodies: frozenset[str]
     recommendations: dict[str, Recommendation]
+    recommendations_by_report: dict[str, dict[str, Recommendation]]
     responses: dict[str, Response]
-    commitments: frozenset[str]
+    commitments: dict[str, Commitment]
 
 
 def check_consistency(content: Content, today: date) -> list[ContentError]:
@@ -34,8 +37,9 @@ def check_consistency(content: Content, today: date) -> list[ContentError]:
     index = _Index(
         bodies=frozenset(_ids(content.bodies)),
         recommendations={rec.id: rec for rec in content.recommendations},
+        recommendations_by_report=_group_by_report(content.recommendations),
         responses={response.id: response for response in content.responses},
-        commitments=frozenset(_ids(content.commitments)),
+        commitments={item.id: item for item in content.commitments},
     )
     errors: list[ContentError] = []
     errors += _check_vocabularies(content)
@@ -44,12 +48,19 @@ def check_consistency(content: Content, today: date) -> list[ContentError]:
     errors += _check_reports(content)
     errors += _check_recommendations(content)
     for response in content.responses:
-        errors += _check_response(content, response)
+        errors += _check_response(content, index, response)
     for commitment in content.commitments:
         errors += _check_commitment(index, commitment)
     for update in content.updates:
         errors += _check_update(content, index, update, today)
     return errors
+
+
+def _group_by_report(recs: tuple[Recommendation, ...]) -> dict[str, dict[str, Recommendation]]:
+    groups: dict[str, dict[str, Recommendation]] = {}
+    for rec in recs:
+        groups.setdefault(rec.report, {})[rec.id] = rec
+    return groups
 
 
 def did_you_mean(value: str, options: list[str]) -> str:
@@ -82,7 +93,7 @@ def _check_vocabularies(content: Content) -> list[ContentError]:
 
 def _check_unique_ids(content: Content) -> list[ContentError]:
     groups: list[tuple[str, Iterable[tuple[str, str, int]]]] = [
-        ("body", ((body.id, "", 1) for body in content.bodies)),
+        ("body", ((body.id, body.path, 1) for body in content.bodies)),
         ("page", ((page.id, page.path, 1) for page in content.pages)),
         ("report", ((report.id, report.path, 1) for report in content.reports)),
         ("recommendation", ((rec.id, rec.path, rec.line) for rec in content.recommendations)),
@@ -98,23 +109,27 @@ def _check_unique_ids(content: Content) -> list[ContentError]:
         for record_id, path, line in entries:
             key = record_id.casefold()
             if key in first_seen:
-                errors.append(
-                    ContentError(
-                        path or f"bodies/{record_id}.yaml",
-                        line,
-                        "id",
-                        f"the {kind} id {record_id!r} is already used by {first_seen[key]}",
-                        "give this one a new id; ids must be unique",
-                    )
-                )
+                problem = f"the {kind} id {record_id!r} is already used in content/{first_seen[key]}"
+                errors.append(ContentError(path, line, "id", problem, "give this one a new id; ids must be unique"))
             else:
-                first_seen[key] = path or "another body"
+                first_seen[key] = path
     return errors
 
 
 def _check_pages(content: Content) -> list[ContentError]:
     present = _ids(content.pages)
-    return [
+    taken = [
+        ContentError(
+            page.path,
+            2,
+            "id",
+            f"the page id {page.id!r} is the address of a page the site makes itself",
+            f"choose another id (not one of: {', '.join(RESERVED_PAGE_IDS)})",
+        )
+        for page in content.pages
+        if page.id in RESERVED_PAGE_IDS
+    ]
+    return taken + [
         ContentError(
             f"pages/{page_id}.md", 1, "file", f"the {page_id} page is missing", f"create content/pages/{page_id}.md (see docs/content.md)"
         )
@@ -163,60 +178,58 @@ def _check_recommendations(content: Content) -> list[ContentError]:
     return errors
 
 
-def _check_response(content: Content, response: Response) -> list[ContentError]:
+def _check_response(content: Content, index: _Index, response: Response) -> list[ContentError]:
     errors = []
-    stances = _ids(content.stances)
+    stances = sorted(_ids(content.stances))
     default_stance = next((stance.id for stance in content.stances if stance.is_default), "")
-    report_recs = {rec.id: rec for rec in content.recommendations if rec.report == response.report}
-    if response.from_body not in _ids(content.bodies):
+    report_recs = index.recommendations_by_report.get(response.report, {})
+    if response.from_body not in index.bodies:
+        fix = f"use one of: {', '.join(sorted(index.bodies))}"
         errors.append(
-            ContentError(response.path, 1, "from", f"no body has the id {response.from_body!r}", "use the id of a file in content/bodies/")
+            ContentError(response.path, response.field_lines.get("from", 1), "from", f"no body has the id {response.from_body!r}", fix)
         )
     answered = Counter(answer.recommendation for answer in response.answers)
-    for answer in response.answers:
+    for number, answer in enumerate(response.answers, start=1):
         where = (response.path, answer.line)
+        field = f"answers[{number}]"
         if answer.recommendation not in report_recs:
+            fix = f"use one of: {', '.join(sorted(report_recs))}"
             errors.append(
-                ContentError(
-                    *where,
-                    "answers.recommendation",
-                    f"this report has no recommendation {answer.recommendation!r}",
-                    f"use one of: {', '.join(sorted(report_recs))}",
-                )
+                ContentError(*where, f"{field}.recommendation", f"this report has no recommendation {answer.recommendation!r}", fix)
             )
         if answered[answer.recommendation] > 1:
             errors.append(
                 ContentError(
-                    *where, "answers.recommendation", f"{answer.recommendation!r} is listed more than once", "list each recommendation once"
+                    *where,
+                    f"{field}.recommendation",
+                    f"{answer.recommendation!r} is listed more than once",
+                    "list each recommendation once",
                 )
             )
         if answer.stance not in stances:
-            errors.append(
-                ContentError(*where, "answers.stance", f"{answer.stance!r} is not a stance", f"use one of: {', '.join(sorted(stances))}")
-            )
+            fix = f"use one of: {', '.join(stances)}{did_you_mean(answer.stance, stances)}"
+            errors.append(ContentError(*where, f"{field}.stance", f"{answer.stance!r} is not a stance", fix))
         elif answer.stance != default_stance and not answer.paragraphs:
-            errors.append(
-                ContentError(
-                    *where,
-                    "answers.paragraphs",
-                    "no paragraphs are given for this answer",
-                    "list the numbers of the paragraphs that answer it, like `paragraphs: [11, 12]`",
-                )
-            )
-        errors += _check_paragraph_numbers(response, answer.paragraphs, answer.line, "answers.paragraphs")
+            fix = "list the numbers of the paragraphs that answer it, like `paragraphs: [11, 12]`"
+            errors.append(ContentError(*where, f"{field}.paragraphs", "no paragraphs are given for this answer", fix))
+        errors += _check_paragraph_numbers(response, answer.paragraphs, answer.line, f"{field}.paragraphs")
     for rec_id, rec in sorted(report_recs.items()):
         if rec_id not in answered:
+            fix = f"add `- recommendation: {rec_id}` with its stance (`stance: {default_stance}` if the response does not answer it)"
             errors.append(
                 ContentError(
                     response.path,
-                    1,
+                    response.field_lines.get("answers", 1),
                     "answers",
                     f"recommendation {rec.number} ({rec_id}) is not listed",
-                    f"add `- recommendation: {rec_id}` with its stance (`stance: {default_stance}` if the response does not answer it)",
+                    fix,
                 )
             )
-    for dispute in response.disputes:
-        errors += _check_quote(response, dispute.paragraph, dispute.quote, response.path, dispute.line, "disputes.quote")
+    for number, dispute in enumerate(response.disputes, start=1):
+        field = f"disputes[{number}]"
+        errors += _check_quote(
+            response, dispute.paragraph, dispute.quote, (response.path, dispute.line), (f"{field}.quote", f"{field}.paragraph")
+        )
     return errors
 
 
@@ -235,27 +248,22 @@ def _check_paragraph_numbers(response: Response, numbers: Iterable[int], line: i
     ]
 
 
-def _check_quote(response: Response, paragraph: int, quote: str, path: str, line: int, field: str) -> list[ContentError]:
-    if not 1 <= paragraph <= len(response.paragraphs):
+def _check_quote(response: Response, paragraph: int, quote: str, where: tuple[str, int], fields: tuple[str, str]) -> list[ContentError]:
+    """Check that quote stands word for word in the paragraph; fields names (quote, paragraph)."""
+    quote_field, paragraph_field = fields
+    count = len(response.paragraphs)
+    if not 1 <= paragraph <= count:
         return [
             ContentError(
-                path,
-                line,
-                field.replace("quote", "paragraph"),
-                f"{response.id} has no paragraph {paragraph} (it has {len(response.paragraphs)})",
+                *where,
+                paragraph_field,
+                f"{response.id} has no paragraph {paragraph} (it has {count})",
                 "give the number of the paragraph the quote comes from",
             )
         ]
     if fold_space(quote) not in response.paragraphs[paragraph - 1].text:
-        return [
-            ContentError(
-                path,
-                line,
-                field,
-                f"the quote is not found word for word in paragraph {paragraph} of {response.id}",
-                "copy the words exactly from the letter, or correct the paragraph number",
-            )
-        ]
+        problem = f"the quote is not found word for word in paragraph {paragraph} of {response.id}"
+        return [ContentError(*where, quote_field, problem, "copy the words exactly from the letter, or correct the paragraph number")]
     return []
 
 
@@ -276,8 +284,17 @@ def _check_commitment(index: _Index, commitment: Commitment) -> list[ContentErro
         fix = f"use the id of a file in this report's responses/ folder{did_you_mean(commitment.response, list(index.responses))}"
         errors.append(ContentError(*_at(commitment, "response"), "response", f"no response has the id {commitment.response!r}", fix))
         return errors
-    path, quote_line = _at(commitment, "quote")
-    errors += _check_quote(response, commitment.paragraph, commitment.quote, path, quote_line, "quote")
+    if response.report != commitment.report:
+        problem = f"{response.id} answers the report {response.report!r}, but this file is in the folder of {commitment.report!r}"
+        errors.append(
+            ContentError(
+                *_at(commitment, "response"),
+                "response",
+                problem,
+                "move the file to the commitments/ folder of the report the response answers",
+            )
+        )
+    errors += _check_quote(response, commitment.paragraph, commitment.quote, _at(commitment, "quote"), ("quote", "paragraph"))
     for rec_id in commitment.recommendations:
         if rec_id in recs and recs[rec_id].report != response.report:
             problem = f"{rec_id!r} belongs to another report than {response.id}"
@@ -291,7 +308,9 @@ def _check_commitment(index: _Index, commitment: Commitment) -> list[ContentErro
             )
     if commitment.target:
         target = commitment.target
-        errors += _check_quote(response, target.paragraph, target.as_stated, path, target.line, "target.as_stated")
+        errors += _check_quote(
+            response, target.paragraph, target.as_stated, (commitment.path, target.line), ("target.as_stated", "target.paragraph")
+        )
     return errors
 
 

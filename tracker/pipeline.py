@@ -8,10 +8,14 @@ from pathlib import Path
 
 from tracker.assets import load_assets
 from tracker.attention import find_warnings
+from tracker.badges import badge_files
+from tracker.data import data_files
 from tracker.errors import ContentError, ContentErrors
+from tracker.feeds import feed_files
 from tracker.load import load_content
 from tracker.model import SiteModel, build_model
 from tracker.render import make_environment, plan_pages, render_page
+from tracker.search import index_search
 from tracker.sitemap import site_files
 from tracker.validate import validate_content
 from tracker.write import write_site
@@ -70,5 +74,6 @@ def build_site(project: Project, today: date, options: BuildOptions = BuildOptio
     assets = load_assets(project.assets)
     env = make_environment(project.templates, assets)
     pages = (render_page(env, plan) for plan in plan_pages(model))
-    write_site([*pages, *site_files(model)], assets, project.site)
+    extras = [*site_files(model), *feed_files(model), *data_files(model), *badge_files(model)]
+    write_site([*pages, *extras], assets, project.site, finish=index_search)
     return checked

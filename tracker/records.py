@@ -59,6 +59,7 @@ class Body:
     short_name: str
     kind: str
     url: str | None
+    path: str
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,7 @@ class Response:
     disputes: tuple[Dispute, ...]
     paragraphs: tuple[Paragraph, ...]
     path: str
+    field_lines: dict[str, int] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -194,6 +196,7 @@ class Commitment:
     """A promise quoted verbatim from a response."""
 
     id: str
+    report: str
     title: str
     recommendations: tuple[str, ...]
     response: str
@@ -222,6 +225,7 @@ class Update:
     """A dated, sourced account of progress on a commitment."""
 
     id: str
+    report: str
     commitment: str
     date: date
     status: str

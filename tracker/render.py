@@ -110,6 +110,7 @@ def plan_pages(model: SiteModel) -> Iterator[PagePlan]:
         yield _plan(status.url, "status.html", model, f"Commitments: {status.status.label}", status.status.definition, (home,), status)
     for page in model.pages:
         yield _plan(page_url(page.id), "page.html", model, page.title, page.description, (home,), page)
+    yield _plan("/search/", "search.html", model, "Search", "Search the reports, recommendations, commitments and updates.", (home,), None)
     yield PagePlan(
         "404.html", "404.html", _context(model, "Page not found", "There is no page at this address.", "/404.html", (home,), None)
     )

@@ -70,7 +70,7 @@ def validate_content(files: tuple[SourceFile, ...], today: date) -> tuple[Conten
         recommendations=read_all("recommendation", in_report(read_recommendation)),
         responses=read_all("response", in_report(read_response)),
         commitments=read_all("commitment", in_report(read_commitment)),
-        updates=read_all("update", read_update),
+        updates=read_all("update", in_report(read_update)),
     )
     errors.extend(check_consistency(content, today))
     if errors or not settings:
@@ -145,7 +145,7 @@ def read_site(file: SourceFile, errors: list[ContentError]) -> SiteSettings:
     """Read content/site.yaml."""
     fields = FieldReader(file.path, file.data, errors)
     fields.check_known(("title", "description", "base_url", "stale_after_days"))
-    stale_after = fields.integer("stale_after_days") if "stale_after_days" in file.data else DEFAULT_STALE_AFTER_DAYS
+    stale_after = fields.integer("stale_after_days") if file.data.get("stale_after_days") is not None else DEFAULT_STALE_AFTER_DAYS
     return SiteSettings(fields.text("title"), fields.text("description"), (fields.url("base_url") or "").rstrip("/"), stale_after)
 
 
@@ -177,7 +177,14 @@ def read_body(file: SourceFile, errors: list[ContentError]) -> Body:
     """Read a body: content/bodies/*.yaml."""
     fields = FieldReader(file.path, file.data, errors)
     fields.check_known(("id", "name", "short_name", "kind", "url"))
-    return Body(fields.identifier(), fields.text("name"), fields.text("short_name"), fields.text("kind"), fields.url("url", required=False))
+    return Body(
+        fields.identifier(),
+        fields.text("name"),
+        fields.text("short_name"),
+        fields.text("kind"),
+        fields.url("url", required=False),
+        file.path,
+    )
 
 
 def read_page(file: SourceFile, errors: list[ContentError]) -> Page:
@@ -211,10 +218,10 @@ def read_recommendation(file: SourceFile, report: str, errors: list[ContentError
     fields = FieldReader(file.path, file.data, errors)
     fields.check_known(("id", "number", "addressed_to", "text_source"))
     provenance = fields.optional_mapping("text_source")
-    if provenance is None and "text_source" not in file.data:
+    if provenance is None and file.data.get("text_source") is None:
         fields.error(
             "text_source",
-            "required field is missing",
+            "required field is missing" if "text_source" not in file.data else "required field is empty",
             "say whose words the text is: `text_source:` with `kind: report` or `kind: secondary-summary` and a `source:` (see docs/content.md)",
         )
     return Recommendation(
@@ -252,17 +259,18 @@ def read_response(file: SourceFile, report: str, errors: list[ContentError]) -> 
         disputes=tuple(_read_dispute(entry) for entry in fields.mappings("disputes", required=False)),
         paragraphs=paragraphs if letter else (),
         path=file.path,
+        field_lines=dict(file.data.key_lines),
     )
 
 
 def read_commitment(file: SourceFile, report: str, errors: list[ContentError]) -> Commitment:
     """Read a commitment: content/reports/*/commitments/*.md."""
-    del report  # a commitment's report is its response's report
     fields = FieldReader(file.path, file.data, errors)
     fields.check_known(("id", "title", "recommendations", "response", "paragraph", "quote", "owner", "target", "target_changes", "checks"))
     target = fields.optional_mapping("target")
     return Commitment(
         id=fields.identifier(),
+        report=report,
         title=fields.text("title"),
         recommendations=fields.id_list("recommendations"),
         response=fields.identifier("response"),
@@ -279,7 +287,7 @@ def read_commitment(file: SourceFile, report: str, errors: list[ContentError]) -
     )
 
 
-def read_update(file: SourceFile, errors: list[ContentError]) -> Update:
+def read_update(file: SourceFile, report: str, errors: list[ContentError]) -> Update:
     """Read a progress update: content/reports/*/updates/*.md."""
     fields = FieldReader(file.path, file.data, errors)
     fields.check_known(("id", "commitment", "date", "status", "sources", "body_claim"))
@@ -295,6 +303,7 @@ def read_update(file: SourceFile, errors: list[ContentError]) -> Update:
         fields.error("sources", "an update must name at least one source", "add a `- title:` entry under `sources:`")
     return Update(
         id=fields.identifier(),
+        report=report,
         commitment=fields.identifier("commitment"),
         date=fields.required_date("date") or date.min,
         status=fields.identifier("status"),
@@ -342,8 +351,9 @@ def _read_source(fields: FieldReader) -> Source:
 def _required_source(fields: FieldReader, name: str) -> Source:
     entry = fields.optional_mapping(name)
     if entry is None:
-        if name not in fields.data:
-            fields.error(name, "required field is missing", f"add `{name}:` with `title:`, `kind:` and a `url:` or `reference:`")
+        if fields.data.get(name) is None:
+            problem = "required field is missing" if name not in fields.data else "required field is empty"
+            fields.error(name, problem, f"indent `title:`, `kind:` and a `url:` or `reference:` under `{name}:`")
         return _EMPTY_SOURCE
     return _read_source(entry)
 

@@ -6,7 +6,7 @@ import ctypes
 import ctypes.util
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import minify_html
@@ -22,12 +22,17 @@ class OutputCollision(Exception):
     """Raised when two outputs claim one path, or a path escapes the output folder."""
 
 
-def write_site(pages: Iterable[RenderedPage], assets: Iterable[Asset], site_dir: Path) -> int:
-    """Write pages and assets into a fresh folder, then swap it in for site_dir; return the file count."""
+def write_site(pages: Iterable[RenderedPage], assets: Iterable[Asset], site_dir: Path, finish: Callable[[Path], None] | None = None) -> int:
+    """Write pages and assets into a fresh folder, run finish on it, then swap it in for site_dir.
+
+    Return the number of files written (before finish).
+    """
     staging = site_dir.with_name(f".{site_dir.name}.building-{os.getpid()}")
     remove_stale_builds(site_dir)
     try:
         count = _write_all(pages, assets, staging)
+        if finish is not None:
+            finish(staging)
         _swap_into_place(staging, site_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -45,8 +50,11 @@ def remove_stale_builds(site_dir: Path) -> None:
 
 
 def minify(html: str) -> str:
-    """Return minified HTML; the only place output is minified."""
-    return str(minify_html.minify(html, minify_css=True, minify_js=True, keep_html_and_head_opening_tags=True))
+    """Return minified HTML; the only place output is minified.
+
+    Closing tags are kept because Pagefind's indexer needs an explicit <body>.
+    """
+    return str(minify_html.minify(html, minify_css=True, minify_js=True, keep_html_and_head_opening_tags=True, keep_closing_tags=True))
 
 
 def _write_all(pages: Iterable[RenderedPage], assets: Iterable[Asset], staging: Path) -> int:

@@ -1,0 +1,143 @@
+"""Atom 1.0 feeds of progress updates: the whole site, each report and each commitment."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from xml.sax.saxutils import escape
+
+from tracker.data import SOURCE_SEPARATOR, all_commitments, all_updates, flatten_source, report_commitments, response_dates
+from tracker.markdown import markdown_to_text
+from tracker.model import SiteModel, UpdateView
+from tracker.render import RenderedPage
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+EPOCH = date(1970, 1, 1)  # the <updated> of a site-wide feed when the site has no reports at all
+
+_ATTRIBUTE_ENTITIES = {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+@dataclass(frozen=True)
+class Feed:
+    """What one Atom feed says about itself, and its entries."""
+
+    path: str
+    title: str
+    page_url: str
+    fallback_updated: date
+    updates: tuple[UpdateView, ...]
+
+
+def feed_files(model: SiteModel) -> list[RenderedPage]:
+    """Return the site-wide feed, one feed per report and one per commitment."""
+    return [RenderedPage(feed.path, atom_xml(model, feed)) for feed in plan_feeds(model)]
+
+
+def plan_feeds(model: SiteModel) -> list[Feed]:
+    """Return every feed to write, site-wide first, then reports and commitments by id."""
+    return [site_feed(model), *report_feeds(model), *commitment_feeds(model)]
+
+
+def site_feed(model: SiteModel) -> Feed:
+    """Return the feed of every progress update on the site."""
+    dates = [report.record.published for report in model.reports] + list(response_dates(model).values())
+    title = f"{model.settings.title}: all progress updates"
+    return Feed("feeds/all.xml", title, "/", max(dates, default=EPOCH), newest_first(all_updates(model)))
+
+
+def report_feeds(model: SiteModel) -> list[Feed]:
+    """Return one feed per report: the updates on the commitments made in answer to it."""
+    return [
+        Feed(
+            f"feeds/reports/{report.record.id}.xml",
+            f"{report.record.title}: progress updates",
+            report.url,
+            report.record.published,
+            newest_first([update for view in report_commitments(report) for update in view.updates]),
+        )
+        for report in sorted(model.reports, key=lambda item: item.record.id)
+    ]
+
+
+def commitment_feeds(model: SiteModel) -> list[Feed]:
+    """Return one feed per commitment; an empty one is dated by the response that made the commitment."""
+    made_on = response_dates(model)
+    return [
+        Feed(
+            f"feeds/commitments/{view.record.id}.xml",
+            f"{view.record.title}: progress updates",
+            view.url,
+            made_on[view.record.response],
+            newest_first(list(view.updates)),
+        )
+        for view in all_commitments(model)
+    ]
+
+
+def newest_first(updates: list[UpdateView]) -> tuple[UpdateView, ...]:
+    """Return updates newest first, ties broken by id (as the model orders them)."""
+    return tuple(sorted(updates, key=lambda item: (item.record.date, item.record.id), reverse=True))
+
+
+def atom_xml(model: SiteModel, feed: Feed) -> str:
+    """Return a feed as Atom 1.0 XML."""
+    base = model.settings.base_url
+    updated = feed.updates[0].record.date if feed.updates else feed.fallback_updated
+    head = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<feed xmlns="{ATOM_NS}" xml:lang="en-GB">\n'
+        f"  <id>{text(base + '/' + feed.path)}</id>\n"
+        f"  <title>{text(feed.title)}</title>\n"
+        f"  <subtitle>{text(model.settings.description)}</subtitle>\n"
+        f"  <updated>{timestamp(updated)}</updated>\n"
+        f"  <author><name>{text(model.settings.title)}</name><uri>{text(base + '/')}</uri></author>\n"
+        f'  <link rel="self" type="application/atom+xml" href="{attribute(base + "/" + feed.path)}"/>\n'
+        f'  <link rel="alternate" type="text/html" href="{attribute(base + feed.page_url)}"/>\n'
+    )
+    entries = "".join(entry_xml(base, update) for update in feed.updates)
+    return f"{head}{entries}</feed>\n"
+
+
+def entry_xml(base: str, update: UpdateView) -> str:
+    """Return one progress update as an Atom entry."""
+    permalink = base + update.url
+    return (
+        "  <entry>\n"
+        f"    <id>{text(permalink)}</id>\n"
+        f"    <title>{text(f'{update.commitment.label}: {update.status.label}')}</title>\n"
+        f"    <updated>{timestamp(update.record.date)}</updated>\n"
+        f"    <published>{timestamp(update.record.date)}</published>\n"
+        f'    <link rel="alternate" type="text/html" href="{attribute(permalink)}"/>\n'
+        f'    <category term="{attribute(update.status.id)}" label="{attribute(update.status.label)}"/>\n'
+        f'    <summary type="text">{text(entry_summary(update))}</summary>\n'
+        "  </entry>\n"
+    )
+
+
+def entry_summary(update: UpdateView) -> str:
+    """Return an update as plain text: what happened, its sources, and the body's own claim if any."""
+    record = update.record
+    parts = [markdown_to_text(record.summary), f"Sources: {SOURCE_SEPARATOR.join(flatten_source(source) for source in record.sources)}."]
+    if record.body_claim and update.claimed_status:
+        verdict = "agrees" if update.claimed_status.id == update.status.id else "differs from our assessment"
+        parts.append(
+            f"The responsible body’s own claim ({verdict}): {update.claimed_status.label}, in {flatten_source(record.body_claim.source)}."
+        )
+    return " ".join(parts)
+
+
+def timestamp(value: date) -> str:
+    """Return a date as an RFC 3339 timestamp at midnight UTC."""
+    return f"{value.isoformat()}T00:00:00Z"
+
+
+def text(value: str) -> str:
+    """Return text safe inside an XML element: escaped, without characters XML forbids."""
+    return escape(_NOT_XML.sub("", value))
+
+
+def attribute(value: str) -> str:
+    """Return text safe inside a double-quoted XML attribute."""
+    return escape(_NOT_XML.sub("", value), _ATTRIBUTE_ENTITIES)
