@@ -172,7 +172,7 @@ def test_preview_shows_errors_in_place_and_recovers(preview: tuple[Path, str, su
     status, page = _get(base + "/commitments/benches-c1/")
     assert "The site could not be built" in page
     assert (
-        "content/reports/benches/updates/u1.md:5: status: &#x27;in-progres&#x27; is not a status — use one of: no-public-update, unclear, in-progress, partly-delivered, delivered, not-delivered (did you mean &#x27;in-progress&#x27;?)"
+        "content/reports/benches/updates/u1.md:5: status: &#x27;in-progres&#x27; is not a status — use one of: unclear, in-progress, partly-delivered, delivered, not-delivered (did you mean &#x27;in-progress&#x27;?)"
         in page
     )
     update.write_text(good.replace("Half of the fictional", "Most of the fictional"), encoding="utf-8")

@@ -20,8 +20,8 @@ from tests.helpers import FIXTURE_CONTENT, FIXTURE_TODAY, ROOT, project_for
 from tracker.badges import TAG_COLOURS, badge_files
 from tracker.data import data_files
 from tracker.feeds import feed_files
-from tracker.model import CommitmentView, SiteModel
 from tracker.pipeline import Project, check_site
+from tracker.views import CommitmentView, SiteModel
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SVG = "{http://www.w3.org/2000/svg}"

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from tracker.data import all_commitments
 from tracker.feeds import attribute, text
-from tracker.model import CommitmentView, SiteModel
 from tracker.records import Status
 from tracker.render import RenderedPage
+from tracker.views import CommitmentView, SiteModel
 
 CAPTION = "status"
 CHAR_WIDTH = 7  # pixels per character at 11px Verdana, a generous estimate so text never overflows

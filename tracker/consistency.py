@@ -1,58 +1,52 @@
-"""Check that records agree with each other: references resolve, quotes are verbatim, ids are unique."""
+"""Check that records agree with each other: ids unique, quotes verbatim, every recommendation answered."""
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
 
 from tracker.errors import ContentError
 from tracker.markdown import fold_space
-from tracker.records import Commitment, Content, Recommendation, Response, Update
+from tracker.records import Commitment, Content, Recommendation, Report, Response, Status, Update
+from tracker.references import Index, Unreadable, at, check_references, did_you_mean
 
 REQUIRED_PAGES = ("about", "methodology")
 # The first part of every URL the site makes itself; a prose page may not take one.
-RESERVED_PAGE_IDS = ("assets", "commitments", "data", "feeds", "pagefind", "recommendations", "reports", "responses", "search", "statuses")
+RESERVED_PAGE_IDS = (
+    "assets",
+    "bodies",
+    "changes",
+    "commitments",
+    "data",
+    "feeds",
+    "pagefind",
+    "recommendations",
+    "reports",
+    "responses",
+    "search",
+    "statuses",
+)
 
 
-class _Identified(Protocol):
-    @property
-    def id(self) -> str: ...
-
-
-@dataclass(frozen=True)
-class _Index:
-    bodies: frozenset[str]
-    recommendations: dict[str, Recommendation]
-    recommendations_by_report: dict[str, dict[str, Recommendation]]
-    responses: dict[str, Response]
-    commitments: dict[str, Commitment]
-
-
-def check_consistency(content: Content, today: date) -> list[ContentError]:
+def check_consistency(content: Content, today: date, unreadable: Unreadable | None = None) -> list[ContentError]:
     """Return every error found by comparing records with each other."""
-    index = _Index(
-        bodies=frozenset(_ids(content.bodies)),
-        recommendations={rec.id: rec for rec in content.recommendations},
-        recommendations_by_report=_group_by_report(content.recommendations),
-        responses={response.id: response for response in content.responses},
-        commitments={item.id: item for item in content.commitments},
-    )
+    index = Index.of(content, unreadable or Unreadable())
     errors: list[ContentError] = []
+    errors += _check_dates_not_in_future(content, today)
     errors += _check_vocabularies(content)
     errors += _check_unique_ids(content)
-    errors += _check_pages(content)
-    errors += _check_reports(content)
-    errors += _check_recommendations(content)
+    errors += _check_pages(content, index.unreadable)
+    errors += _check_numbers(content)
+    errors += check_references(content, index)
+    recs_by_report = _group_by_report(content.recommendations)
     for response in content.responses:
-        errors += _check_response(content, index, response)
+        errors += _check_response(content, response, recs_by_report.get(response.report, {}), index.unreadable)
     for commitment in content.commitments:
-        errors += _check_commitment(index, commitment)
+        errors += _check_commitment_quotes(index, commitment)
+    statuses = {status.id: status for status in content.statuses}
     for update in content.updates:
-        errors += _check_update(content, index, update, today)
+        errors += _check_update(statuses, update, today, index.unreadable)
     return errors
 
 
@@ -63,43 +57,36 @@ def _group_by_report(recs: tuple[Recommendation, ...]) -> dict[str, dict[str, Re
     return groups
 
 
-def did_you_mean(value: str, options: list[str]) -> str:
-    """Return ' (did you mean …?)' for the closest option, or nothing."""
-    close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _ids(records: Iterable[_Identified]) -> set[str]:
-    return {record.id for record in records}
-
-
 def _check_vocabularies(content: Content) -> list[ContentError]:
     errors = []
     for name, items in (("statuses", content.statuses), ("stances", content.stances)):
         defaults = [item.id for item in items if item.is_default]
         if items and len(defaults) != 1:
-            found = ", ".join(defaults) or "none"
+            problem = f"exactly one entry must have `default: true` (found: {', '.join(defaults) or 'none'})"
             errors.append(
-                ContentError(
-                    f"{name}.yaml",
-                    1,
-                    "default",
-                    f"exactly one entry must have `default: true` (found: {found})",
-                    "mark the one used when nothing is known with `default: true`",
-                )
+                ContentError(f"{name}.yaml", 1, "default", problem, "mark the one used when nothing is known with `default: true`")
             )
     return errors
+
+
+def _ids_and_former_ids(records: Iterable[Report | Recommendation | Response | Commitment]) -> list[tuple[str, str, int]]:
+    """Return (id, path, line) for every id and former id: one namespace, so no URL serves two items."""
+    entries = []
+    for record in records:
+        entries.append((record.id, *at(record, "id")))
+        entries += [(former, *at(record, "former_ids")) for former in record.former_ids]
+    return [(record_id, path, line) for record_id, path, line in entries]
 
 
 def _check_unique_ids(content: Content) -> list[ContentError]:
     groups: list[tuple[str, Iterable[tuple[str, str, int]]]] = [
         ("body", ((body.id, body.path, 1) for body in content.bodies)),
-        ("page", ((page.id, page.path, 1) for page in content.pages)),
-        ("report", ((report.id, report.path, 1) for report in content.reports)),
-        ("recommendation", ((rec.id, rec.path, rec.line) for rec in content.recommendations)),
-        ("response", ((response.id, response.path, 1) for response in content.responses)),
-        ("commitment", ((item.id, item.path, item.line) for item in content.commitments)),
-        ("update", ((update.id, update.path, update.line) for update in content.updates)),
+        ("page", ((page.id, page.path, 2) for page in content.pages)),
+        ("report", _ids_and_former_ids(content.reports)),
+        ("recommendation", _ids_and_former_ids(content.recommendations)),
+        ("response", _ids_and_former_ids(content.responses)),
+        ("commitment", _ids_and_former_ids(content.commitments)),
+        ("update", ((update.id, *at(update, "id")) for update in content.updates)),
         ("status", ((status.id, "statuses.yaml", 1) for status in content.statuses)),
         ("stance", ((stance.id, "stances.yaml", 1) for stance in content.stances)),
     ]
@@ -116,8 +103,8 @@ def _check_unique_ids(content: Content) -> list[ContentError]:
     return errors
 
 
-def _check_pages(content: Content) -> list[ContentError]:
-    present = _ids(content.pages)
+def _check_pages(content: Content, unreadable: Unreadable) -> list[ContentError]:
+    present = {page.id for page in content.pages}
     taken = [
         ContentError(
             page.path,
@@ -129,183 +116,101 @@ def _check_pages(content: Content) -> list[ContentError]:
         for page in content.pages
         if page.id in RESERVED_PAGE_IDS
     ]
-    return taken + [
+    missing = [
         ContentError(
             f"pages/{page_id}.md", 1, "file", f"the {page_id} page is missing", f"create content/pages/{page_id}.md (see docs/content.md)"
         )
         for page_id in REQUIRED_PAGES
-        if page_id not in present
+        if page_id not in present and not unreadable.explains("page", page_id)
     ]
+    return taken + missing
 
 
-def _check_reports(content: Content) -> list[ContentError]:
-    bodies = _ids(content.bodies)
+def _check_numbers(content: Content) -> list[ContentError]:
+    numbers = Counter((rec.report, rec.number) for rec in content.recommendations)
     return [
         ContentError(
-            report.path,
-            1,
-            "body",
-            f"no body has the id {report.body!r}",
-            f"use one of: {', '.join(sorted(bodies))}, or add content/bodies/{report.body}.yaml",
+            *at(rec, "number"),
+            "number",
+            f"another recommendation of this report is also number {rec.number}",
+            "give each recommendation its own number, as in the report",
         )
-        for report in content.reports
-        if report.body not in bodies
+        for rec in content.recommendations
+        if numbers[(rec.report, rec.number)] > 1
     ]
 
 
-def _check_recommendations(content: Content) -> list[ContentError]:
-    bodies = _ids(content.bodies)
+def _check_response(
+    content: Content, response: Response, report_recs: dict[str, Recommendation], unreadable: Unreadable
+) -> list[ContentError]:
     errors = []
-    numbers = Counter((rec.report, rec.number) for rec in content.recommendations)
-    for rec in content.recommendations:
-        for body in rec.addressed_to:
-            if body not in bodies:
-                errors.append(
-                    ContentError(
-                        rec.path, rec.line, "addressed_to", f"no body has the id {body!r}", f"use one of: {', '.join(sorted(bodies))}"
-                    )
-                )
-        if numbers[(rec.report, rec.number)] > 1:
-            errors.append(
-                ContentError(
-                    rec.path,
-                    rec.line,
-                    "number",
-                    f"another recommendation of this report is also number {rec.number}",
-                    "give each recommendation its own number, as in the report",
-                )
-            )
-    return errors
-
-
-def _check_response(content: Content, index: _Index, response: Response) -> list[ContentError]:
-    errors = []
-    stances = sorted(_ids(content.stances))
+    stances = sorted(stance.id for stance in content.stances)
     default_stance = next((stance.id for stance in content.stances if stance.is_default), "")
-    report_recs = index.recommendations_by_report.get(response.report, {})
-    if response.from_body not in index.bodies:
-        fix = f"use one of: {', '.join(sorted(index.bodies))}"
-        errors.append(
-            ContentError(response.path, response.field_lines.get("from", 1), "from", f"no body has the id {response.from_body!r}", fix)
-        )
     answered = Counter(answer.recommendation for answer in response.answers)
     for number, answer in enumerate(response.answers, start=1):
-        where = (response.path, answer.line)
-        field = f"answers[{number}]"
-        if answer.recommendation not in report_recs:
-            fix = f"use one of: {', '.join(sorted(report_recs))}"
-            errors.append(
-                ContentError(*where, f"{field}.recommendation", f"this report has no recommendation {answer.recommendation!r}", fix)
-            )
+        where, name = (response.path, answer.line), f"answers[{number}]"
+        if answer.recommendation not in report_recs and not unreadable.explains("recommendation", answer.recommendation):
+            problem = f"this report has no recommendation {answer.recommendation!r}"
+            errors.append(ContentError(*where, f"{name}.recommendation", problem, f"use one of: {', '.join(sorted(report_recs))}"))
         if answered[answer.recommendation] > 1:
             errors.append(
                 ContentError(
-                    *where,
-                    f"{field}.recommendation",
-                    f"{answer.recommendation!r} is listed more than once",
-                    "list each recommendation once",
+                    *where, f"{name}.recommendation", f"{answer.recommendation!r} is listed more than once", "list each recommendation once"
                 )
             )
-        if answer.stance not in stances:
+        if answer.stance not in stances and not unreadable.explains("stances", answer.stance):
             fix = f"use one of: {', '.join(stances)}{did_you_mean(answer.stance, stances)}"
-            errors.append(ContentError(*where, f"{field}.stance", f"{answer.stance!r} is not a stance", fix))
+            errors.append(ContentError(*where, f"{name}.stance", f"{answer.stance!r} is not a stance", fix))
         elif answer.stance != default_stance and not answer.paragraphs:
             fix = "list the numbers of the paragraphs that answer it, like `paragraphs: [11, 12]`"
-            errors.append(ContentError(*where, f"{field}.paragraphs", "no paragraphs are given for this answer", fix))
-        errors += _check_paragraph_numbers(response, answer.paragraphs, answer.line, f"{field}.paragraphs")
+            errors.append(ContentError(*where, f"{name}.paragraphs", "no paragraphs are given for this answer", fix))
+        errors += _check_paragraph_numbers(response, answer.paragraphs, answer.line, f"{name}.paragraphs")
     for rec_id, rec in sorted(report_recs.items()):
         if rec_id not in answered:
             fix = f"add `- recommendation: {rec_id}` with its stance (`stance: {default_stance}` if the response does not answer it)"
-            errors.append(
-                ContentError(
-                    response.path,
-                    response.field_lines.get("answers", 1),
-                    "answers",
-                    f"recommendation {rec.number} ({rec_id}) is not listed",
-                    fix,
-                )
-            )
+            errors.append(ContentError(*at(response, "answers"), "answers", f"recommendation {rec.number} ({rec_id}) is not listed", fix))
     for number, dispute in enumerate(response.disputes, start=1):
-        field = f"disputes[{number}]"
+        name = f"disputes[{number}]"
         errors += _check_quote(
-            response, dispute.paragraph, dispute.quote, (response.path, dispute.line), (f"{field}.quote", f"{field}.paragraph")
+            response, dispute.paragraph, dispute.quote, (response.path, dispute.line), (f"{name}.quote", f"{name}.paragraph")
         )
     return errors
 
 
-def _check_paragraph_numbers(response: Response, numbers: Iterable[int], line: int, field: str) -> list[ContentError]:
+def _check_paragraph_numbers(response: Response, numbers: Iterable[int], line: int, name: str) -> list[ContentError]:
     count = len(response.paragraphs)
+    fix = "count the paragraphs of the letter: each block of text separated by a blank line is one"
     return [
-        ContentError(
-            response.path,
-            line,
-            field,
-            f"the letter has no paragraph {number} (it has {count})",
-            "count the paragraphs of the letter: each block of text separated by a blank line is one",
-        )
+        ContentError(response.path, line, name, f"the letter has no paragraph {number} (it has {count})", fix)
         for number in numbers
         if not 1 <= number <= count
     ]
 
 
-def _check_quote(response: Response, paragraph: int, quote: str, where: tuple[str, int], fields: tuple[str, str]) -> list[ContentError]:
-    """Check that quote stands word for word in the paragraph; fields names (quote, paragraph)."""
-    quote_field, paragraph_field = fields
+def _check_quote(response: Response, paragraph: int, quote: str, where: tuple[str, int], names: tuple[str, str]) -> list[ContentError]:
+    """Check that quote stands word for word in the paragraph; names are the (quote, paragraph) fields."""
+    quote_name, paragraph_name = names
     count = len(response.paragraphs)
     if not 1 <= paragraph <= count:
         return [
             ContentError(
                 *where,
-                paragraph_field,
+                paragraph_name,
                 f"{response.id} has no paragraph {paragraph} (it has {count})",
                 "give the number of the paragraph the quote comes from",
             )
         ]
     if fold_space(quote) not in response.paragraphs[paragraph - 1].text:
         problem = f"the quote is not found word for word in paragraph {paragraph} of {response.id}"
-        return [ContentError(*where, quote_field, problem, "copy the words exactly from the letter, or correct the paragraph number")]
+        return [ContentError(*where, quote_name, problem, "copy the words exactly from the letter, or correct the paragraph number")]
     return []
 
 
-def _check_commitment(index: _Index, commitment: Commitment) -> list[ContentError]:
-    errors = []
-    recs = index.recommendations
-    for rec_id in commitment.recommendations:
-        if rec_id not in recs:
-            fix = f"use the id from a file in this report's recommendations/ folder{did_you_mean(rec_id, list(recs))}"
-            errors.append(
-                ContentError(*_at(commitment, "recommendations"), "recommendations", f"no recommendation has the id {rec_id!r}", fix)
-            )
-    if commitment.owner not in index.bodies:
-        fix = f"use one of: {', '.join(sorted(index.bodies))}, or add content/bodies/{commitment.owner}.yaml"
-        errors.append(ContentError(*_at(commitment, "owner"), "owner", f"no body has the id {commitment.owner!r}", fix))
+def _check_commitment_quotes(index: Index, commitment: Commitment) -> list[ContentError]:
     response = index.responses.get(commitment.response)
     if response is None:
-        fix = f"use the id of a file in this report's responses/ folder{did_you_mean(commitment.response, list(index.responses))}"
-        errors.append(ContentError(*_at(commitment, "response"), "response", f"no response has the id {commitment.response!r}", fix))
-        return errors
-    if response.report != commitment.report:
-        problem = f"{response.id} answers the report {response.report!r}, but this file is in the folder of {commitment.report!r}"
-        errors.append(
-            ContentError(
-                *_at(commitment, "response"),
-                "response",
-                problem,
-                "move the file to the commitments/ folder of the report the response answers",
-            )
-        )
-    errors += _check_quote(response, commitment.paragraph, commitment.quote, _at(commitment, "quote"), ("quote", "paragraph"))
-    for rec_id in commitment.recommendations:
-        if rec_id in recs and recs[rec_id].report != response.report:
-            problem = f"{rec_id!r} belongs to another report than {response.id}"
-            errors.append(
-                ContentError(
-                    *_at(commitment, "recommendations"),
-                    "recommendations",
-                    problem,
-                    "name recommendations of the report this response answers",
-                )
-            )
+        return []
+    errors = _check_quote(response, commitment.paragraph, commitment.quote, at(commitment, "quote"), ("quote", "paragraph"))
     if commitment.target:
         target = commitment.target
         errors += _check_quote(
@@ -314,34 +219,23 @@ def _check_commitment(index: _Index, commitment: Commitment) -> list[ContentErro
     return errors
 
 
-def _check_update(content: Content, index: _Index, update: Update, today: date) -> list[ContentError]:
+def _check_update(statuses: dict[str, Status], update: Update, today: date, unreadable: Unreadable) -> list[ContentError]:
     errors = []
-    statuses = {status.id: status for status in content.statuses}
-    if update.commitment not in index.commitments:
-        errors.append(
-            ContentError(
-                *_at(update, "commitment"),
-                "commitment",
-                f"no commitment has the id {update.commitment!r}",
-                "use the id of a file in this report's commitments/ folder",
-            )
-        )
-    for field, status_id in (("status", update.status), ("body_claim", update.body_claim.status if update.body_claim else None)):
+    after_update = [status_id for status_id, status in statuses.items() if not status.is_default]
+    claimed = update.body_claim.status if update.body_claim else None
+    for name, field_name, status_id in (("status", "status", update.status), ("body_claim.status", "body_claim", claimed)):
         if status_id is None:
             continue
-        name = "status" if field == "status" else "body_claim.status"
-        if status_id not in statuses:
-            fix = f"use one of: {', '.join(statuses)}{did_you_mean(status_id, list(statuses))}"
-            errors.append(ContentError(*_at(update, field), name, f"{status_id!r} is not a status", fix))
-        elif statuses[status_id].is_default:
-            fix = f"use one of: {', '.join(s for s in statuses if not statuses[s].is_default)}"
-            errors.append(
-                ContentError(*_at(update, field), name, f"{status_id!r} means nothing is known, so it cannot follow an update", fix)
-            )
+        if status_id not in statuses and not unreadable.explains("statuses", status_id):
+            fix = f"use one of: {', '.join(after_update)}{did_you_mean(status_id, after_update)}"
+            errors.append(ContentError(*at(update, field_name), name, f"{status_id!r} is not a status", fix))
+        elif status_id in statuses and statuses[status_id].is_default:
+            problem = f"{status_id!r} means nothing is known, so it cannot follow an update"
+            errors.append(ContentError(*at(update, field_name), name, problem, f"use one of: {', '.join(after_update)}"))
     if update.date > today:
         errors.append(
             ContentError(
-                *_at(update, "date"),
+                *at(update, "date"),
                 "date",
                 f"{update.date.isoformat()} is in the future",
                 "give the date the update was published, not a planned date",
@@ -350,6 +244,17 @@ def _check_update(content: Content, index: _Index, update: Update, today: date) 
     return errors
 
 
-def _at(record: Recommendation | Commitment | Update, field: str) -> tuple[str, int]:
-    """Return the file and line of a record's field, or of the record where the field is absent."""
-    return record.path, record.field_lines.get(field, record.line)
+def _check_dates_not_in_future(content: Content, today: date) -> list[ContentError]:
+    """Return an error for every check, correction or target change dated after today."""
+    dated: list[tuple[str, int, str, date]] = []
+    for item in content.commitments:
+        dated += [(item.path, check.line, "checks.date", check.checked_on) for check in item.checks]
+        dated += [(item.path, change.line, "target_changes.date", change.changed_on) for change in item.target_changes]
+    records: list[Recommendation | Commitment | Update] = [*content.recommendations, *content.commitments, *content.updates]
+    for record in records:
+        dated += [(record.path, correction.line, "corrections.date", correction.corrected_on) for correction in record.corrections]
+    return [
+        ContentError(path, line, name, f"{when.isoformat()} is in the future", "give the day it happened, not a planned day")
+        for path, line, name, when in dated
+        if when > today
+    ]

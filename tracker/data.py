@@ -8,9 +8,9 @@ import json
 from collections.abc import Callable, Iterable
 from datetime import date
 
-from tracker.model import CommitmentView, Figures, RecommendationView, ReportView, ResponseView, SiteModel, UpdateView
 from tracker.records import Body, Source, Stance, Status
 from tracker.render import RenderedPage
+from tracker.views import CommitmentView, Figures, RecommendationView, ReportView, ResponseView, SiteModel, UpdateView
 
 JsonObject = dict[str, object]
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 class ContentError:
     """One problem in one content file, with the place and the fix.
 
-    `path` is relative to content/; the message shows it from the project's root,
-    as the editor sees it in their editor and in git.
+    `path` is relative to `root` (content/ unless said otherwise); the message shows it from
+    the project's root, as the editor sees it in their editor and in git.
     """
 
     path: str
@@ -18,9 +18,12 @@ class ContentError:
     field: str
     problem: str
     fix: str
+    root: str = "content/"
 
     def __str__(self) -> str:
-        return f"content/{self.path}:{self.line}: {self.field}: {self.problem} — {self.fix}"
+        # One error, one line: a line break inside a part would split the report.
+        path, field, problem, fix = (" ".join(part.splitlines()) for part in (self.path, self.field, self.problem, self.fix))
+        return f"{self.root}{path}:{self.line}: {field}: {problem} — {fix}"
 
 
 class ContentErrors(Exception):

@@ -9,8 +9,8 @@ from xml.sax.saxutils import escape
 
 from tracker.data import SOURCE_SEPARATOR, all_commitments, all_updates, flatten_source, report_commitments, response_dates
 from tracker.markdown import markdown_to_text
-from tracker.model import SiteModel, UpdateView
 from tracker.render import RenderedPage
+from tracker.views import SiteModel, UpdateView
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 EPOCH = date(1970, 1, 1)  # the <updated> of a site-wide feed when the site has no reports at all

@@ -12,7 +12,8 @@ from tracker.errors import ContentError
 from tracker.yaml_strict import Value, YamlList, YamlMap
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-DATE_PATTERN = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+DATE_PATTERN = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$", re.ASCII)
+MAX_NUMBER_DIGITS = 9
 URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 T = TypeVar("T")
@@ -34,8 +35,8 @@ class FieldReader:
         return self.data.key_lines.get(name, self.data.line)
 
     def field_name(self, name: str) -> str:
-        """Return the field's full name, as `target.date`."""
-        return f"{self.prefix}{name}"
+        """Return the field's full name, as `target.date` (quoted if it holds line breaks or other invisible characters)."""
+        return f"{self.prefix}{name if name.isprintable() else repr(name)}"
 
     def error(self, name: str, problem: str, fix: str, line: int | None = None) -> None:
         """Record a problem with a field."""
@@ -115,7 +116,7 @@ class FieldReader:
         value = self.text(name)
         if not value:
             return 0
-        if not value.isdigit() or int(value) < minimum:
+        if not _is_number(value) or int(value) < minimum:
             self.error(name, f"{value!r} is not a whole number of at least {minimum}", f"write a number, like `{name}: {minimum}`")
             return 0
         return int(value)
@@ -171,10 +172,10 @@ class FieldReader:
         if value is None:
             return ()
         items = [value] if isinstance(value, str) else list(value) if isinstance(value, YamlList) else None
-        if items is None or any(not (isinstance(item, str) and item.isdigit()) for item in items):
+        if items is None or any(not (isinstance(item, str) and _is_number(item.strip())) for item in items):
             self.error(name, "expected a list of paragraph numbers", f"write `{name}: [3, 4]`")
             return ()
-        return tuple(int(str(item)) for item in items)
+        return tuple(int(str(item).strip()) for item in items)
 
     def optional_mapping(self, name: str) -> FieldReader | None:
         """Return a reader for a group of fields under name, or None if absent."""
@@ -201,6 +202,11 @@ class FieldReader:
             for index, item in enumerate(value)
             if isinstance(item, YamlMap)
         ]
+
+
+def _is_number(value: str) -> bool:
+    """Return whether value is a whole number written with the digits 0-9 (not ², not ٣)."""
+    return value.isascii() and value.isdigit() and len(value) <= MAX_NUMBER_DIGITS
 
 
 def _suggest(value: str, options: list[str]) -> str:

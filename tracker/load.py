@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from tracker.errors import ContentError
-from tracker.yaml_strict import YamlMap, YamlProblem, parse_yaml, problem_to_error
+from tracker.yaml_strict import YamlList, YamlMap, YamlProblem, parse_yaml, problem_to_error
 
 MAX_FILE_BYTES = 1_000_000
 _FRONT_MATTER_END = re.compile(r"^---[ \t]*$", re.MULTILINE)
@@ -92,7 +92,7 @@ def _fail(path: str, line: int, problem: str, fix: str, field: str = "file") -> 
 def _load_file(root: Path, file_path: Path, content_path: str) -> SourceFile:
     kind = kind_of(content_path)
     if kind is None:
-        raise _fail(content_path, 1, "the build does not read a file here", _placement_fix(content_path))
+        raise _fail(content_path, 1, *_placement_problem(content_path))
     text = _read_text(root, file_path, content_path)
     if content_path.endswith(".md"):
         front, body, body_line = _split_front_matter(text, content_path)
@@ -102,16 +102,69 @@ def _load_file(root: Path, file_path: Path, content_path: str) -> SourceFile:
     return SourceFile(kind, content_path, data, body, body_line)
 
 
-def _placement_fix(content_path: str) -> str:
+def _placement_problem(content_path: str) -> tuple[str, str]:
+    pure = PurePosixPath(content_path)
+    for _, pattern in KIND_PATTERNS:
+        expected = PurePosixPath(pattern)
+        if pure.suffix != expected.suffix and len(pure.parts) == len(expected.parts) and pure.with_suffix(expected.suffix).match(pattern):
+            return (
+                f"the build reads only {expected.suffix} files here, and this file ends in {pure.suffix or 'no extension'}",
+                f"rename it to {pure.stem}{expected.suffix} (or delete it)",
+            )
     places = ", ".join(pattern for _, pattern in KIND_PATTERNS)
-    return f"move it to one of: {places} (or delete it)"
+    return "the build does not read a file here", f"move it to one of: {places} (or delete it)"
 
 
 def _read_text(root: Path, file_path: Path, content_path: str) -> str:
-    if file_path.is_symlink() and not file_path.resolve().is_relative_to(root):
-        raise _fail(content_path, 1, "this is a link to a file outside content/", "copy the file into content/ instead of linking to it")
-    if not file_path.exists():
-        raise _fail(content_path, 1, "this is a link to a file that does not exist", "delete the link")
+    try:
+        raw = _read_bytes(root, file_path, content_path)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise _fail(content_path, 1, f"the file cannot be read ({reason})", "check that the file exists and that you may read it") from None
+    if not raw.strip():
+        raise _fail(content_path, 1, "the file is empty", "fill it in (see docs/content.md) or delete it")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise _fail(
+            content_path,
+            1,
+            "the file starts with an invisible byte-order mark (BOM)",
+            'save it as UTF-8 without BOM (in your editor\'s encoding setting, choose "UTF-8", not "UTF-8 with BOM")',
+        )
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _fail(content_path, 1, "the file is saved as UTF-16, not UTF-8", "save it as UTF-8 (in your editor's encoding setting)")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        before = raw[raw.rfind(b"\n", 0, error.start) + 1 : error.start].decode("utf-8", "replace").strip()
+        shown = before[-30:]
+        if len(before) > 30 and " " in shown:
+            shown = shown[shown.index(" ") + 1 :]
+        where = f"just after {shown!r}" if shown else "at the start of the line"
+        raise _fail(
+            content_path,
+            line,
+            f"this line has a character that is not saved as UTF-8, {where}",
+            "save the file as UTF-8 (in your editor's encoding setting), then check that character",
+        ) from None
+    # Editors count a line at each Windows (CR LF) or old Mac (CR) line end, and so does YAML.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _read_bytes(root: Path, file_path: Path, content_path: str) -> bytes:
+    if file_path.is_symlink():
+        try:
+            target = file_path.resolve()
+        except (OSError, RuntimeError):
+            raise _fail(content_path, 1, "this is a link that leads back to itself", "delete the link") from None
+        if not target.is_relative_to(root):
+            raise _fail(
+                content_path, 1, "this is a link to a file outside content/", "copy the file into content/ instead of linking to it"
+            )
+        if not target.exists():
+            raise _fail(content_path, 1, "this is a link to a file that does not exist", "delete the link")
+        if not target.is_file():
+            raise _fail(content_path, 1, "this is a link to a folder, not to a file", "delete the link")
     size = file_path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise _fail(
@@ -120,25 +173,22 @@ def _read_text(root: Path, file_path: Path, content_path: str) -> str:
             f"the file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}",
             "split it into smaller files, or check it is the right file",
         )
-    raw = file_path.read_bytes()
-    if not raw.strip():
-        raise _fail(content_path, 1, "the file is empty", "fill it in (see docs/content.md) or delete it")
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raise _fail(content_path, 1, "the file starts with a byte-order mark (BOM)", "save it as UTF-8 without BOM")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise _fail(content_path, line, "this line has bytes that are not UTF-8 text", "save the file as UTF-8") from None
+    return file_path.read_bytes()
 
 
 def _split_front_matter(text: str, content_path: str) -> tuple[str, str, int]:
-    if not text.startswith("---"):
-        raise _fail(content_path, 1, "no front matter found", "start the file with a line `---`, then the fields, then another `---`")
-    end = _FRONT_MATTER_END.search(text, 3)
     first_newline = text.find("\n")
-    if end is None or first_newline < 0 or end.start() <= first_newline:
-        raise _fail(content_path, 1, "the front matter is not closed", "add a line `---` after the last field")
+    first = text if first_newline < 0 else text[:first_newline]
+    if first.rstrip(" \t") != "---":
+        raise _fail(
+            content_path,
+            1,
+            "the file does not start with a line `---`",
+            "start the file with a line `---`, then the fields, then another line `---`, then the text",
+        )
+    end = _FRONT_MATTER_END.search(text, first_newline + 1) if first_newline >= 0 else None
+    if end is None:
+        raise _fail(content_path, 1, "the fields are not closed by a second line `---`", "add a line `---` after the last field")
     front = text[first_newline + 1 : end.start()]
     body_start = end.end() + 1
     body_line = text.count("\n", 0, body_start) + 1
@@ -150,8 +200,18 @@ def _parse_fields(front: str, content_path: str, first_line: int) -> YamlMap:
         data = parse_yaml(front, first_line)
     except YamlProblem as problem:
         raise _FileProblem(problem_to_error(content_path, problem)) from None
-    if not isinstance(data, YamlMap):
+    if data is None:
+        where = "between the two `---` lines" if content_path.endswith(".md") else "in the file"
         raise _fail(
-            content_path, first_line, "the fields are not written as `name: value` lines", "write one `name: value` per line", field="yaml"
+            content_path,
+            first_line,
+            f"no fields are written {where}",
+            "write one `name: value` per line (see docs/content.md)",
+            field="yaml",
+        )
+    if not isinstance(data, YamlMap):
+        line = data.line if isinstance(data, YamlList) else first_line
+        raise _fail(
+            content_path, line, "the fields are not written as `name: value` lines", "write one `name: value` per line", field="yaml"
         )
     return data

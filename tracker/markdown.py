@@ -71,16 +71,18 @@ def markdown_to_text(text: str) -> str:
 
 
 def find_unsafe_markup(text: str, first_line: int) -> list[tuple[int, str]]:
-    """Return (line, snippet) for each raw HTML tag or script link in a Markdown text."""
-    found: list[tuple[int, str]] = []
-    for offset, line in enumerate(text.split("\n")):
-        without_autolinks = _AUTOLINK.sub("", line)
-        for pattern in (_TAG, _BAD_SCHEME):
-            match = pattern.search(without_autolinks)
-            if match:
-                found.append((first_line + offset, match.group(0)))
-                break
-    return found
+    """Return (line, snippet) for each raw HTML tag or script link in a Markdown text.
+
+    Tags are matched across line breaks, and entities are decoded before looking for
+    script links, so `<img` on one line and `onerror=…>` on the next is still found.
+    """
+    without_autolinks = _AUTOLINK.sub(lambda match: " " * len(match.group(0)), text)
+    found: dict[int, str] = {}
+    for pattern, source in ((_TAG, without_autolinks), (_BAD_SCHEME, html.unescape(without_autolinks))):
+        for match in pattern.finditer(source):
+            line = first_line + source.count("\n", 0, match.start())
+            found.setdefault(line, " ".join(match.group(0).split()))
+    return sorted(found.items())
 
 
 def split_paragraphs(text: str, first_line: int) -> list[tuple[int, str]]:

@@ -7,160 +7,49 @@ from dataclasses import dataclass
 from datetime import date
 
 from tracker.attention import current_target
+from tracker.changes import find_changes
 from tracker.records import (
     Body,
     Commitment,
     Content,
-    Page,
-    Paragraph,
     Recommendation,
     Report,
     Response,
     SiteSettings,
     Stance,
     Status,
-    TargetChange,
     Update,
 )
-from tracker.urls import commitment_url, paragraph_url, recommendation_url, report_url, response_url, status_url, update_url
+from tracker.urls import (
+    badge_url,
+    body_url,
+    commitment_feed_url,
+    commitment_url,
+    paragraph_url,
+    recommendation_url,
+    report_feed_url,
+    report_url,
+    response_url,
+    site_feed_url,
+    status_url,
+    update_url,
+)
+from tracker.views import (
+    BodyView,
+    CommitmentView,
+    Figures,
+    Link,
+    ParagraphView,
+    RecommendationView,
+    ReportView,
+    ResponseView,
+    SiteModel,
+    StatusCount,
+    StatusView,
+    UpdateView,
+)
 
 LATEST_UPDATES_ON_HOME = 10
-
-
-@dataclass(frozen=True)
-class Link:
-    """A label and the URL it points to."""
-
-    label: str
-    url: str
-
-
-@dataclass(frozen=True)
-class StatusCount:
-    """How many commitments have one status."""
-
-    status: Status
-    count: int
-    url: str
-
-
-@dataclass(frozen=True)
-class Figures:
-    """Headline figures for a set of recommendations and commitments."""
-
-    recommendations: int
-    answered: int
-    not_answered: int
-    commitments: int
-    by_status: tuple[StatusCount, ...]
-
-
-@dataclass(frozen=True)
-class UpdateView:
-    """A progress update as a commitment page shows it."""
-
-    record: Update
-    anchor: str
-    url: str
-    status: Status
-    claimed_status: Status | None
-    commitment: Link
-
-
-@dataclass(frozen=True)
-class CommitmentView:
-    """A commitment with its current status and history."""
-
-    record: Commitment
-    url: str
-    status: Status
-    status_date: date | None
-    updates: tuple[UpdateView, ...]
-    owner: Body
-    recommendations: tuple[Link, ...]
-    report: Link
-    response: Link
-    quote_url: str
-    target_url: str | None
-    target_date: date | None
-    target_changes: tuple[TargetChange, ...]
-    last_checked: date | None
-    citation: str
-
-
-@dataclass(frozen=True)
-class ParagraphView:
-    """A numbered paragraph of a response and what it answers."""
-
-    record: Paragraph
-    anchor: str
-    url: str
-    answers: tuple[Link, ...]
-    commitments: tuple[Link, ...]
-    disputes: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ResponseView:
-    """A response letter, paragraph by paragraph."""
-
-    record: Response
-    url: str
-    from_body: Body
-    report: Link
-    paragraphs: tuple[ParagraphView, ...]
-
-
-@dataclass(frozen=True)
-class RecommendationView:
-    """A recommendation with the response's stance on it and its commitments."""
-
-    record: Recommendation
-    url: str
-    heading: str
-    report: Link
-    addressed_to: tuple[Body, ...]
-    stance: Stance
-    response: Link | None
-    answer_paragraphs: tuple[ParagraphView, ...]
-    commitments: tuple[CommitmentView, ...]
-    as_at: date | None
-    citation: str
-
-
-@dataclass(frozen=True)
-class ReportView:
-    """A report with its recommendations, responses and figures."""
-
-    record: Report
-    url: str
-    body: Body
-    recommendations: tuple[RecommendationView, ...]
-    responses: tuple[ResponseView, ...]
-    figures: Figures
-
-
-@dataclass(frozen=True)
-class StatusView:
-    """One status and every commitment that has it now."""
-
-    status: Status
-    url: str
-    commitments: tuple[CommitmentView, ...]
-
-
-@dataclass(frozen=True)
-class SiteModel:
-    """Everything the pages show, derived and ordered."""
-
-    settings: SiteSettings
-    reports: tuple[ReportView, ...]
-    statuses: tuple[StatusView, ...]
-    stances: tuple[Stance, ...]
-    pages: tuple[Page, ...]
-    figures: Figures
-    latest_updates: tuple[UpdateView, ...]
-    preview: bool
 
 
 def build_model(content: Content, preview: bool = False) -> SiteModel:
@@ -175,12 +64,22 @@ def build_model(content: Content, preview: bool = False) -> SiteModel:
     responses = {response.id: response for response in content.responses}
     reports = {report.id: report for report in content.reports}
     commitments = tuple(
-        _commitment_view(item, updates_by_commitment[item.id], statuses, default_status, bodies, recs, responses[item.response], reports, content.settings)
+        _commitment_view(
+            item,
+            updates_by_commitment[item.id],
+            statuses,
+            default_status,
+            bodies,
+            recs,
+            responses[item.response],
+            reports,
+            content.settings,
+        )
         for item in sorted(content.commitments, key=lambda item: item.id)
     )
     groups = _group_commitments(commitments)
     report_views = tuple(
-        _report_view(report, content, bodies, groups)
+        _report_view(report, content, bodies, groups, related_links(content))
         for report in sorted(content.reports, key=lambda report: (-report.published.toordinal(), report.id))
     )
     all_recs = tuple(rec for report in report_views for rec in report.recommendations)
@@ -192,6 +91,10 @@ def build_model(content: Content, preview: bool = False) -> SiteModel:
         pages=content.pages,
         figures=_figures(all_recs, commitments, content.statuses),
         latest_updates=_latest_updates(commitments),
+        bodies=tuple(_body_view(body, commitments) for body in sorted(content.bodies, key=lambda body: body.name)),
+        commitments=commitments,
+        changes=find_changes(content, report_views, commitments),
+        feed_url=site_feed_url(),
         preview=preview,
     )
 
@@ -209,8 +112,9 @@ def _commitment_view(
 ) -> CommitmentView:
     url = commitment_url(item.id)
     link = Link(item.title, url)
-    ordered = sorted(updates, key=lambda update: (update.date, update.id), reverse=True)
-    views = tuple(_update_view(update, statuses, link) for update in ordered)
+    oldest_first = sorted(updates, key=lambda update: (update.date, update.id))
+    previous = [default_status, *(statuses[update.status] for update in oldest_first)][: len(oldest_first)]
+    views = tuple(reversed([_update_view(update, before, statuses, link) for update, before in zip(oldest_first, previous, strict=True)]))
     report = reports[response.report]
     return CommitmentView(
         record=item,
@@ -228,6 +132,9 @@ def _commitment_view(
         target_changes=tuple(sorted(item.target_changes, key=lambda change: change.changed_on)),
         last_checked=max((check.checked_on for check in item.checks), default=None),
         citation=_citation(settings, f"“{item.title}” (commitment {item.id})", views[0].record.date if views else None, url),
+        feed_url=commitment_feed_url(item.id),
+        badge_url=badge_url(item.id),
+        response_date=response.date,
     )
 
 
@@ -237,13 +144,14 @@ def _citation(settings: SiteSettings, what: str, as_at: date | None, url: str) -
     return f"{settings.title}, {what}, {when}. {settings.base_url}{url}"
 
 
-def _update_view(update: Update, statuses: dict[str, Status], commitment: Link) -> UpdateView:
+def _update_view(update: Update, previous: Status, statuses: dict[str, Status], commitment: Link) -> UpdateView:
     claimed = statuses[update.body_claim.status] if update.body_claim else None
     return UpdateView(
         record=update,
         anchor=f"update-{update.id}",
         url=update_url(update.commitment, update.id),
         status=statuses[update.status],
+        previous_status=previous,
         claimed_status=claimed,
         commitment=commitment,
     )
@@ -268,7 +176,9 @@ def _group_commitments(commitments: tuple[CommitmentView, ...]) -> _CommitmentGr
     )
 
 
-def _report_view(report: Report, content: Content, bodies: dict[str, Body], groups: _CommitmentGroups) -> ReportView:
+def _report_view(
+    report: Report, content: Content, bodies: dict[str, Body], groups: _CommitmentGroups, related: dict[str, tuple[Link, ...]]
+) -> ReportView:
     rec_numbers = {rec.id: rec.number for rec in content.recommendations if rec.report == report.id}
     responses = tuple(
         _response_view(response, bodies, report, content.commitments, rec_numbers)
@@ -276,14 +186,22 @@ def _report_view(report: Report, content: Content, bodies: dict[str, Body], grou
         if response.report == report.id
     )
     recs = tuple(
-        _recommendation_view(rec, report, bodies, content.stances, responses, groups.by_recommendation.get(recommendation_url(rec.id), ()), content.settings)
+        _recommendation_view(
+            rec,
+            report,
+            bodies,
+            content.stances,
+            responses,
+            groups.by_recommendation.get(recommendation_url(rec.id), ()),
+            content.settings,
+            related[rec.id],
+        )
         for rec in sorted(content.recommendations, key=lambda rec: rec.number)
         if rec.report == report.id
     )
     report_commitments = groups.by_report.get(report_url(report.id), ())
-    return ReportView(
-        report, report_url(report.id), bodies[report.body], recs, responses, _figures(recs, report_commitments, content.statuses)
-    )
+    figures = _figures(recs, report_commitments, content.statuses)
+    return ReportView(report, report_url(report.id), bodies[report.body], recs, responses, figures, report_feed_url(report.id))
 
 
 def _response_view(
@@ -324,6 +242,7 @@ def _recommendation_view(
     responses: tuple[ResponseView, ...],
     commitments: tuple[CommitmentView, ...],
     settings: SiteSettings,
+    related: tuple[Link, ...],
 ) -> RecommendationView:
     stance = next(stance for stance in stances if stance.is_default)
     answering: tuple[ParagraphView, ...] = ()
@@ -348,6 +267,7 @@ def _recommendation_view(
         commitments=commitments,
         as_at=as_at,
         citation=_citation(settings, f"Recommendation {rec.number} of “{report.title}” ({rec.id})", as_at, rec_url),
+        related=related,
     )
 
 
@@ -359,6 +279,10 @@ def _status_view(status: Status, commitments: tuple[CommitmentView, ...]) -> Sta
     return StatusView(status, status_url(status.id), tuple(view for view in commitments if view.status.id == status.id))
 
 
+def _body_view(body: Body, commitments: tuple[CommitmentView, ...]) -> BodyView:
+    return BodyView(body, body_url(body.id), tuple(view for view in commitments if view.owner.id == body.id))
+
+
 def _figures(recs: tuple[RecommendationView, ...], commitments: tuple[CommitmentView, ...], statuses: tuple[Status, ...]) -> Figures:
     answered = sum(1 for rec in recs if rec.response is not None)
     return Figures(
@@ -366,16 +290,41 @@ def _figures(recs: tuple[RecommendationView, ...], commitments: tuple[Commitment
         answered=answered,
         not_answered=len(recs) - answered,
         commitments=len(commitments),
-        by_status=tuple(
-            StatusCount(status, sum(1 for view in commitments if view.status.id == status.id), status_url(status.id)) for status in statuses
-        ),
+        by_status=tuple(_status_count(status, commitments) for status in statuses),
     )
+
+
+def _status_count(status: Status, commitments: tuple[CommitmentView, ...]) -> StatusCount:
+    count = sum(1 for view in commitments if view.status.id == status.id)
+    percent = round(100 * count / len(commitments)) if commitments else 0
+    return StatusCount(status, count, status_url(status.id), percent)
 
 
 def _latest_updates(commitments: tuple[CommitmentView, ...]) -> tuple[UpdateView, ...]:
     updates = [update for view in commitments for update in view.updates]
     updates.sort(key=lambda update: (update.record.date, update.record.id), reverse=True)
     return tuple(updates[:LATEST_UPDATES_ON_HOME])
+
+
+RELATION_LABELS = {
+    "repeats": ("Repeats", "Repeated by"),
+    "supersedes": ("Supersedes", "Superseded by"),
+    "follows-up": ("Follows up", "Followed up by"),
+}
+
+
+def related_links(content: Content) -> dict[str, tuple[Link, ...]]:
+    """Return, for every recommendation, its links to and from recommendations in other reports."""
+    recs = {rec.id: rec for rec in content.recommendations}
+    titles = {report.id: report.title for report in content.reports}
+    links: dict[str, list[Link]] = {rec.id: [] for rec in content.recommendations}
+    for rec in content.recommendations:
+        for relation in rec.related:
+            other = recs[relation.recommendation]
+            forward, backward = RELATION_LABELS[relation.relation]
+            links[rec.id].append(Link(f"{forward} Recommendation {other.number} of “{titles[other.report]}”", recommendation_url(other.id)))
+            links[other.id].append(Link(f"{backward} Recommendation {rec.number} of “{titles[rec.report]}”", recommendation_url(rec.id)))
+    return {rec_id: tuple(sorted(items, key=lambda link: link.url)) for rec_id, items in links.items()}
 
 
 def long_date(value: date) -> str:

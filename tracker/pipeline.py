@@ -12,13 +12,25 @@ from tracker.badges import badge_files
 from tracker.data import data_files
 from tracker.errors import ContentError, ContentErrors
 from tracker.feeds import feed_files
-from tracker.load import load_content
-from tracker.model import SiteModel, build_model
+from tracker.ledger import (
+    LEDGER_NAME,
+    LedgerEntry,
+    Redirect,
+    check_ledger,
+    find_redirects,
+    ledger_text,
+    page_urls,
+    read_ledger,
+    redirects_file,
+)
+from tracker.load import kind_of, load_content
+from tracker.model import build_model
 from tracker.render import make_environment, plan_pages, render_page
 from tracker.search import index_search
 from tracker.sitemap import site_files
 from tracker.validate import validate_content
-from tracker.write import write_site
+from tracker.views import SiteModel
+from tracker.write import write_site, write_text_if_changed
 
 
 @dataclass(frozen=True)
@@ -29,11 +41,12 @@ class Project:
     templates: Path
     assets: Path
     site: Path
+    ledger: Path | None = None  # the committed list of every URL ever published
 
     @classmethod
     def at(cls, root: Path) -> Project:
         """Return the standard layout under root."""
-        return cls(root / "content", root / "templates", root / "assets", root / "site")
+        return cls(root / "content", root / "templates", root / "assets", root / "site", root / LEDGER_NAME)
 
 
 @dataclass(frozen=True)
@@ -51,12 +64,16 @@ class CheckedSite:
 
     model: SiteModel
     warnings: tuple[ContentError, ...]
+    ledger: tuple[LedgerEntry, ...]
+    published: tuple[str, ...]
+    redirects: tuple[Redirect, ...]
 
 
 def check_site(project: Project, today: date, options: BuildOptions = BuildOptions()) -> CheckedSite:
     """Load and validate all content; raise ContentErrors listing every problem."""
     loaded = load_content(project.content)
-    content, errors = validate_content(loaded.files, today)
+    unloaded = frozenset(kind for error in loaded.errors if (kind := kind_of(error.path)))
+    content, errors = validate_content(loaded.files, today, unloaded)
     if loaded.errors or errors or content is None:
         raise ContentErrors([*loaded.errors, *errors])
     warnings = find_warnings(content, today)
@@ -64,7 +81,12 @@ def check_site(project: Project, today: date, options: BuildOptions = BuildOptio
         raise ContentErrors(warnings)
     if options.base_url:
         content = replace(content, settings=replace(content.settings, base_url=options.base_url.rstrip("/")))
-    return CheckedSite(build_model(content, preview=options.preview), tuple(sorted(warnings)))
+    model = build_model(content, preview=options.preview)
+    ledger = read_ledger(project.ledger) if project.ledger else ()
+    published, redirects = page_urls(model), find_redirects(content)
+    if ledger_errors := check_ledger(LEDGER_NAME, ledger, published, redirects):
+        raise ContentErrors(ledger_errors)
+    return CheckedSite(model, tuple(sorted(warnings)), ledger, published, redirects)
 
 
 def build_site(project: Project, today: date, options: BuildOptions = BuildOptions()) -> CheckedSite:
@@ -74,6 +96,8 @@ def build_site(project: Project, today: date, options: BuildOptions = BuildOptio
     assets = load_assets(project.assets)
     env = make_environment(project.templates, assets)
     pages = (render_page(env, plan) for plan in plan_pages(model))
-    extras = [*site_files(model), *feed_files(model), *data_files(model), *badge_files(model)]
+    extras = [*site_files(model), *feed_files(model), *data_files(model), *badge_files(model), redirects_file(checked.redirects)]
     write_site([*pages, *extras], assets, project.site, finish=index_search)
+    if project.ledger:
+        write_text_if_changed(project.ledger, ledger_text(checked.ledger, checked.published))
     return checked

@@ -85,6 +85,7 @@ class Report:
     published: date
     url: str
     summary: str
+    former_ids: tuple[str, ...]
     path: str
 
 
@@ -98,6 +99,24 @@ class TextProvenance:
 
 
 @dataclass(frozen=True)
+class Relation:
+    """A link from a recommendation to one in another report: repeats, supersedes, follows up."""
+
+    recommendation: str
+    relation: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A published mistake that was fixed: the day it was fixed and what was wrong."""
+
+    corrected_on: date
+    what_was_wrong: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Recommendation:
     """One recommendation of a report, as worded by its provenance."""
 
@@ -107,6 +126,9 @@ class Recommendation:
     addressed_to: tuple[str, ...]
     text: str
     provenance: TextProvenance
+    former_ids: tuple[str, ...]
+    related: tuple[Relation, ...]
+    corrections: tuple[Correction, ...]
     path: str
     line: int
     field_lines: dict[str, int] = field(default_factory=dict, compare=False)
@@ -156,6 +178,7 @@ class Response:
     answers: tuple[Answer, ...]
     disputes: tuple[Dispute, ...]
     paragraphs: tuple[Paragraph, ...]
+    former_ids: tuple[str, ...]
     path: str
     field_lines: dict[str, int] = field(default_factory=dict, compare=False)
 
@@ -207,6 +230,8 @@ class Commitment:
     target_changes: tuple[TargetChange, ...]
     checks: tuple[Check, ...]
     note: str
+    former_ids: tuple[str, ...]
+    corrections: tuple[Correction, ...]
     path: str
     line: int
     field_lines: dict[str, int] = field(default_factory=dict, compare=False)
@@ -232,6 +257,7 @@ class Update:
     sources: tuple[Source, ...]
     body_claim: BodyClaim | None
     summary: str
+    corrections: tuple[Correction, ...]
     path: str
     line: int
     field_lines: dict[str, int] = field(default_factory=dict, compare=False)

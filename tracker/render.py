@@ -11,8 +11,9 @@ import jinja2
 
 from tracker.assets import Asset
 from tracker.markdown import render_markdown
-from tracker.model import Link, SiteModel, long_date
+from tracker.model import long_date
 from tracker.urls import output_path, page_url
+from tracker.views import Link, SiteModel
 
 
 class PageContext(TypedDict):

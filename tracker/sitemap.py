@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from tracker.model import SiteModel
 from tracker.render import RenderedPage, plan_pages
+from tracker.views import SiteModel
 
 
 def site_files(model: SiteModel) -> list[RenderedPage]:

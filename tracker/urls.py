@@ -47,3 +47,28 @@ def output_path(url: str) -> str:
     """Return the file path, relative to site/, that serves a URL."""
     path = url.split("#", 1)[0].lstrip("/")
     return f"{path}index.html" if path == "" or path.endswith("/") else path
+
+
+def body_url(body_id: str) -> str:
+    """Return the URL of the page listing a body's commitments."""
+    return f"/bodies/{body_id}/"
+
+
+def site_feed_url() -> str:
+    """Return the URL of the Atom feed of every update."""
+    return "/feeds/all.xml"
+
+
+def report_feed_url(report_id: str) -> str:
+    """Return the URL of a report's Atom feed."""
+    return f"/feeds/reports/{report_id}.xml"
+
+
+def commitment_feed_url(commitment_id: str) -> str:
+    """Return the URL of a commitment's Atom feed."""
+    return f"/feeds/commitments/{commitment_id}.xml"
+
+
+def badge_url(commitment_id: str) -> str:
+    """Return the URL of a commitment's status badge."""
+    return f"{commitment_url(commitment_id)}badge.svg"

@@ -19,10 +19,12 @@ from tracker.records import (
     Check,
     Commitment,
     Content,
+    Correction,
     Dispute,
     Page,
     Paragraph,
     Recommendation,
+    Relation,
     Report,
     Response,
     SiteSettings,
@@ -34,23 +36,39 @@ from tracker.records import (
     TextProvenance,
     Update,
 )
+from tracker.references import Unreadable
 
 R = TypeVar("R")
 SOURCE_FIELDS = ("title", "kind", "url", "reference", "publisher", "published")
 DEFAULT_STALE_AFTER_DAYS = 365
 
 
-def validate_content(files: tuple[SourceFile, ...], today: date) -> tuple[Content | None, list[ContentError]]:
-    """Return the validated content, or None with every error found."""
+def validate_content(
+    files: tuple[SourceFile, ...], today: date, unloaded_kinds: frozenset[str] = frozenset()
+) -> tuple[Content | None, list[ContentError]]:
+    """Return the validated content, or None with every error found.
+
+    unloaded_kinds are the kinds of files that failed to load: references to them are not
+    reported again, since the file's own error explains them.
+    """
     errors: list[ContentError] = []
+    unreadable = Unreadable(kinds=set(unloaded_kinds))
     by_kind: dict[str, list[SourceFile]] = {}
     for file in files:
         by_kind.setdefault(file.kind, []).append(file)
-    _require_single(by_kind, ("site", "statuses", "stances"), errors)
+    _require_single(by_kind, [kind for kind in ("site", "statuses", "stances") if kind not in unloaded_kinds], errors)
     report_folders = _report_folders(by_kind.get("report", []))
 
     def read_all(kind: str, reader: Callable[[SourceFile, list[ContentError]], R | None]) -> tuple[R, ...]:
-        return tuple(record for file in by_kind.get(kind, []) if (record := _read_file(file, reader, errors)) is not None)
+        records = []
+        for file in by_kind.get(kind, []):
+            record = _read_file(file, reader, errors)
+            if record is None:
+                unreadable.ids.setdefault(kind, set()).add(str(file.data.get("id") or "").strip())
+                unreadable.kinds.update({"statuses", "stances", "site"} & {kind})
+            else:
+                records.append(record)
+        return tuple(records)
 
     def in_report(
         reader: Callable[[SourceFile, str, list[ContentError]], R | None],
@@ -72,7 +90,7 @@ def validate_content(files: tuple[SourceFile, ...], today: date) -> tuple[Conten
         commitments=read_all("commitment", in_report(read_commitment)),
         updates=read_all("update", in_report(read_update)),
     )
-    errors.extend(check_consistency(content, today))
+    errors.extend(check_consistency(content, today, unreadable))
     if errors or not settings:
         return None, errors
     return content, errors
@@ -84,7 +102,7 @@ def _read_file(file: SourceFile, reader: Callable[[SourceFile, list[ContentError
     return record if len(errors) == before else None
 
 
-def _require_single(by_kind: dict[str, list[SourceFile]], kinds: tuple[str, ...], errors: list[ContentError]) -> None:
+def _require_single(by_kind: dict[str, list[SourceFile]], kinds: list[str], errors: list[ContentError]) -> None:
     for kind in kinds:
         if kind not in by_kind:
             errors.append(
@@ -199,7 +217,7 @@ def read_page(file: SourceFile, errors: list[ContentError]) -> Page:
 def read_report(file: SourceFile, errors: list[ContentError]) -> Report:
     """Read a report: content/reports/*/report.md."""
     fields = FieldReader(file.path, file.data, errors)
-    fields.check_known(("id", "title", "body", "chair", "members", "published", "url"))
+    fields.check_known(("id", "title", "body", "chair", "members", "published", "url", "former_ids"))
     return Report(
         id=fields.identifier(),
         title=fields.text("title"),
@@ -209,6 +227,7 @@ def read_report(file: SourceFile, errors: list[ContentError]) -> Report:
         published=fields.required_date("published") or date.min,
         url=fields.url("url") or "",
         summary=_body_markdown(file, errors, True, "summary"),
+        former_ids=fields.id_list("former_ids", required=False),
         path=file.path,
     )
 
@@ -216,7 +235,7 @@ def read_report(file: SourceFile, errors: list[ContentError]) -> Report:
 def read_recommendation(file: SourceFile, report: str, errors: list[ContentError]) -> Recommendation:
     """Read a recommendation: content/reports/*/recommendations/*.md."""
     fields = FieldReader(file.path, file.data, errors)
-    fields.check_known(("id", "number", "addressed_to", "text_source"))
+    fields.check_known(("id", "number", "addressed_to", "text_source", "related", "corrections", "former_ids"))
     provenance = fields.optional_mapping("text_source")
     if provenance is None and file.data.get("text_source") is None:
         fields.error(
@@ -231,6 +250,9 @@ def read_recommendation(file: SourceFile, report: str, errors: list[ContentError
         addressed_to=fields.id_list("addressed_to"),
         text=_body_markdown(file, errors, True, "text"),
         provenance=_read_provenance(provenance) if provenance else TextProvenance("", _EMPTY_SOURCE, None),
+        former_ids=fields.id_list("former_ids", required=False),
+        related=tuple(_read_relation(entry) for entry in fields.mappings("related", required=False)),
+        corrections=tuple(_read_correction(entry) for entry in fields.mappings("corrections", required=False)),
         path=file.path,
         line=file.data.line,
         field_lines=dict(file.data.key_lines),
@@ -240,7 +262,7 @@ def read_recommendation(file: SourceFile, report: str, errors: list[ContentError
 def read_response(file: SourceFile, report: str, errors: list[ContentError]) -> Response:
     """Read a response: content/reports/*/responses/*.md, the letter verbatim below the fields."""
     fields = FieldReader(file.path, file.data, errors)
-    fields.check_known(("id", "reference", "date", "from", "signed_by", "to", "source", "answers", "disputes"))
+    fields.check_known(("id", "reference", "date", "from", "signed_by", "to", "source", "answers", "disputes", "former_ids"))
     letter = _body_markdown(file, errors, True, "letter")
     paragraphs = tuple(
         Paragraph(number, block, markdown_to_text(block), line)
@@ -258,6 +280,7 @@ def read_response(file: SourceFile, report: str, errors: list[ContentError]) -> 
         answers=tuple(_read_answer(entry) for entry in fields.mappings("answers", required=True)),
         disputes=tuple(_read_dispute(entry) for entry in fields.mappings("disputes", required=False)),
         paragraphs=paragraphs if letter else (),
+        former_ids=fields.id_list("former_ids", required=False),
         path=file.path,
         field_lines=dict(file.data.key_lines),
     )
@@ -266,7 +289,22 @@ def read_response(file: SourceFile, report: str, errors: list[ContentError]) -> 
 def read_commitment(file: SourceFile, report: str, errors: list[ContentError]) -> Commitment:
     """Read a commitment: content/reports/*/commitments/*.md."""
     fields = FieldReader(file.path, file.data, errors)
-    fields.check_known(("id", "title", "recommendations", "response", "paragraph", "quote", "owner", "target", "target_changes", "checks"))
+    fields.check_known(
+        (
+            "id",
+            "title",
+            "recommendations",
+            "response",
+            "paragraph",
+            "quote",
+            "owner",
+            "target",
+            "target_changes",
+            "checks",
+            "corrections",
+            "former_ids",
+        )
+    )
     target = fields.optional_mapping("target")
     return Commitment(
         id=fields.identifier(),
@@ -281,6 +319,8 @@ def read_commitment(file: SourceFile, report: str, errors: list[ContentError]) -
         target_changes=tuple(_read_target_change(entry) for entry in fields.mappings("target_changes", required=False)),
         checks=tuple(_read_check(entry) for entry in fields.mappings("checks", required=False)),
         note=_body_markdown(file, errors, False, "note"),
+        former_ids=fields.id_list("former_ids", required=False),
+        corrections=tuple(_read_correction(entry) for entry in fields.mappings("corrections", required=False)),
         path=file.path,
         line=file.data.line,
         field_lines=dict(file.data.key_lines),
@@ -290,7 +330,7 @@ def read_commitment(file: SourceFile, report: str, errors: list[ContentError]) -
 def read_update(file: SourceFile, report: str, errors: list[ContentError]) -> Update:
     """Read a progress update: content/reports/*/updates/*.md."""
     fields = FieldReader(file.path, file.data, errors)
-    fields.check_known(("id", "commitment", "date", "status", "sources", "body_claim"))
+    fields.check_known(("id", "commitment", "date", "status", "sources", "body_claim", "corrections"))
     claim = fields.optional_mapping("body_claim")
     if file.data.get("sources") is None:
         fields.error(
@@ -310,6 +350,7 @@ def read_update(file: SourceFile, report: str, errors: list[ContentError]) -> Up
         sources=tuple(_read_source(entry) for entry in sources),
         body_claim=_read_body_claim(claim) if claim else None,
         summary=_body_markdown(file, errors, True, "summary"),
+        corrections=tuple(_read_correction(entry) for entry in fields.mappings("corrections", required=False)),
         path=file.path,
         line=file.data.line,
         field_lines=dict(file.data.key_lines),
@@ -400,6 +441,19 @@ def _read_target_change(fields: FieldReader) -> TargetChange:
 def _read_check(fields: FieldReader) -> Check:
     fields.check_known(("date", "note"))
     return Check(fields.required_date("date") or date.min, fields.optional_text("note"), fields.data.line)
+
+
+RELATIONS = ("repeats", "supersedes", "follows-up")
+
+
+def _read_relation(fields: FieldReader) -> Relation:
+    fields.check_known(("recommendation", "relation"))
+    return Relation(fields.identifier("recommendation"), fields.choice("relation", RELATIONS), fields.data.line)
+
+
+def _read_correction(fields: FieldReader) -> Correction:
+    fields.check_known(("date", "what_was_wrong"))
+    return Correction(fields.required_date("date") or date.min, fields.text("what_was_wrong"), fields.data.line)
 
 
 def _read_body_claim(fields: FieldReader) -> BodyClaim:

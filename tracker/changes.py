@@ -1,0 +1,50 @@
+"""What changed: every status change and every correction, newest first."""
+
+from __future__ import annotations
+
+from tracker.records import Content, Correction
+from tracker.views import ChangeView, CommitmentView, Link, ReportView
+
+
+def find_changes(content: Content, reports: tuple[ReportView, ...], commitments: tuple[CommitmentView, ...]) -> tuple[ChangeView, ...]:
+    """Return every status change and correction, newest first."""
+    changes = [*_status_changes(commitments), *_corrections(content, reports, commitments)]
+    return tuple(sorted(changes, key=lambda change: (change.date, change.url), reverse=True))
+
+
+def _status_changes(commitments: tuple[CommitmentView, ...]) -> list[ChangeView]:
+    return [
+        ChangeView(
+            update.record.date,
+            "status",
+            Link(view.record.title, view.url),
+            f"Status changed from “{update.previous_status.label}” to “{update.status.label}”.",
+            update.url,
+        )
+        for view in commitments
+        for update in view.updates
+        if update.status.id != update.previous_status.id
+    ]
+
+
+def _corrections(content: Content, reports: tuple[ReportView, ...], commitments: tuple[CommitmentView, ...]) -> list[ChangeView]:
+    subjects: list[tuple[Link, str, tuple[Correction, ...]]] = []
+    rec_views = {rec.record.id: rec for report in reports for rec in report.recommendations}
+    for rec in content.recommendations:
+        view = rec_views[rec.id]
+        subjects.append((Link(f"{view.heading} of “{view.report.label}”", view.url), view.url, rec.corrections))
+    for commitment in commitments:
+        subjects.append((Link(commitment.record.title, commitment.url), commitment.url, commitment.record.corrections))
+        for update in commitment.updates:
+            subjects.append(
+                (
+                    Link(f"Update of {update.record.date.isoformat()} on “{commitment.record.title}”", update.url),
+                    update.url,
+                    update.record.corrections,
+                )
+            )
+    return [_correction(subject, url, correction) for subject, url, corrections in subjects for correction in corrections]
+
+
+def _correction(subject: Link, url: str, correction: Correction) -> ChangeView:
+    return ChangeView(correction.corrected_on, "correction", subject, f"Corrected. What was wrong: {correction.what_was_wrong}", url)
