@@ -5,8 +5,11 @@ from __future__ import annotations
 import filecmp
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -166,3 +169,46 @@ def test_a_preview_asks_not_to_be_indexed(tmp_path: Path) -> None:
     content = copy_fixture(tmp_path / "content")
     build_site(project_for(content, tmp_path / "site"), FIXTURE_TODAY, BuildOptions(preview=True))
     assert (tmp_path / "site/robots.txt").read_text(encoding="utf-8") == "User-agent: *\nDisallow: /\n"
+
+
+def test_killing_a_build_at_any_moment_leaves_a_whole_site(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    copy_fixture(project / "content")
+    for folder in ("templates", "assets"):
+        os.symlink(ROOT / folder, project / folder)
+    command = [sys.executable, str(ROOT / "build.py"), "build", "--project", str(project)]
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    paint = project / "content/reports/benches/commitments/paint.md"
+    original = paint.read_text(encoding="utf-8")
+
+    def build_with_title(title: str) -> float:
+        paint.write_text(original.replace("title: Paint every bench green", f"title: {title}"), encoding="utf-8")
+        started = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True, env=environment)
+        return time.perf_counter() - started
+
+    build_with_title("Old title")
+    old = _tree(project / "site")
+    duration = build_with_title("New title")
+    new = _tree(project / "site")
+    outcomes = set()
+    for step in range(12):
+        build_with_title("Old title")
+        build = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment)
+        paint.write_text(original.replace("title: Paint every bench green", "title: New title"), encoding="utf-8")
+        time.sleep(duration * step / 10)
+        build.send_signal(signal.SIGKILL)
+        build.wait()
+        tree = _tree(project / "site")
+        assert tree in (old, new), f"a build killed after {duration * step / 10:.2f} s left a partial site"
+        outcomes.add("new" if tree == new else "old")
+    assert outcomes == {"old", "new"}, "the kills should land both before and after the swap"
+    build_with_title("New title")
+    assert sorted(path.name for path in project.iterdir()) == ["assets", "content", "published-urls.txt", "site", "templates"]
+
+
+def test_netlify_builds_previews_strictly_and_production_at_its_own_address() -> None:
+    config = tomllib.loads((ROOT / "netlify.toml").read_text(encoding="utf-8"))
+    assert config["build"]["command"] == 'python build.py --base-url "$URL"'
+    assert config["build"]["publish"] == "site"
+    assert config["context"]["deploy-preview"]["command"] == 'python build.py --strict --preview --base-url "$DEPLOY_PRIME_URL"'
