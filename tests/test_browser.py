@@ -332,3 +332,32 @@ def test_screenshots_of_key_pages(browser: Browser, origin: str) -> None:
                 assert path.stat().st_size > 0
         finally:
             sized.close()
+
+
+# Search: Pagefind's index, driven as a reader would.
+
+
+def test_search_finds_a_commitment_by_a_word_in_its_quote(context: BrowserContext, origin: str) -> None:
+    page = context.new_page()
+    _open(page, origin, "/search/")
+    assert page.locator("#search-without-script").is_hidden()
+    page.get_by_label("Search reports, recommendations, commitments and updates").fill("Rowley")
+    page.get_by_role("button", name="Search").click()
+    results = page.locator("#search-results ol li a")
+    results.first.wait_for(timeout=10_000)
+    hrefs = [results.nth(index).get_attribute("href") or "" for index in range(results.count())]
+    assert "/commitments/sp13-c02/" in hrefs
+    assert page.locator("#search-results h2").inner_text().endswith("for “Rowley”")
+
+
+def test_search_without_javascript_points_to_the_lists(browser: Browser, origin: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(origin + "/search/")
+        assert page.locator("#search-form").is_hidden()
+        links = page.locator("#search-without-script a")
+        assert links.first.get_attribute("href") == "/reports/"
+        assert links.count() >= 2
+    finally:
+        context.close()
