@@ -43,8 +43,10 @@ def test_a_published_url_that_would_disappear_fails_the_build(tmp_path: Path) ->
     _rename_commitment(project)
     with pytest.raises(ContentErrors) as failure:
         build_site(project, FIXTURE_TODAY)
+    assert project.ledger is not None
+    line = project.ledger.read_text(encoding="utf-8").splitlines().index("/commitments/benches-c1/") + 1
     assert failure.value.report().splitlines()[0] == (
-        "published-urls.txt:5: url: /commitments/benches-c1/ was published before and would now disappear — "
+        f"published-urls.txt:{line}: url: /commitments/benches-c1/ was published before and would now disappear — "
         "if its item was given a new id, add the old id under `former_ids:` in the item's file; if the page never went live, delete this line"
     )
     assert (project.site / "index.html").read_bytes() == before

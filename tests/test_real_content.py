@@ -94,8 +94,10 @@ def test_every_page_is_reachable_from_home(real_site: Path) -> None:
             continue
         seen.add(url)
         for href in read_page(real_site, url).xpath("//a/@href"):
-            if href.startswith("/") and not href.startswith("//"):
-                queue.append(href.split("#", 1)[0])
+            page = href.split("#", 1)[0]
+            # Follow links to pages; feeds and data files (/feeds/all.xml, /data/tracker.json) are not HTML.
+            if page.startswith("/") and not page.startswith("//") and page.endswith("/"):
+                queue.append(page)
     pages = {"/" + str(path.relative_to(real_site)).removesuffix("index.html") for path in real_site.rglob("index.html")}
     assert pages - seen == set()
     assert (real_site / "404.html").is_file()

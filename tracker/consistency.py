@@ -11,7 +11,7 @@ from tracker.markdown import fold_space
 from tracker.records import Commitment, Content, Recommendation, Report, Response, Status, Update
 from tracker.references import Index, Unreadable, at, check_references, did_you_mean
 
-REQUIRED_PAGES = ("about", "methodology")
+REQUIRED_PAGES = ("about", "accessibility", "methodology")
 # The first part of every URL the site makes itself; a prose page may not take one.
 RESERVED_PAGE_IDS = (
     "assets",

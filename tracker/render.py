@@ -109,6 +109,34 @@ def plan_pages(model: SiteModel) -> Iterator[PagePlan]:
             )
     for status in model.statuses:
         yield _plan(status.url, "status.html", model, f"Commitments: {status.status.label}", status.status.definition, (home,), status)
+    for body in model.bodies:
+        yield _plan(
+            body.url,
+            "body.html",
+            model,
+            body.body.name,
+            f"The commitments {body.body.name} is responsible for, and their current status.",
+            (home,),
+            body,
+        )
+    yield _plan(
+        "/changes/",
+        "changes.html",
+        model,
+        "Changes and corrections",
+        "Every change of a commitment’s status and every correction, newest first.",
+        (home,),
+        None,
+    )
+    yield _plan(
+        "/data/",
+        "data.html",
+        model,
+        "Open data",
+        "The tracker’s data as JSON, with its schema, and as CSV files: what each file holds.",
+        (home,),
+        None,
+    )
     for page in model.pages:
         yield _plan(page_url(page.id), "page.html", model, page.title, page.description, (home,), page)
     yield _plan("/search/", "search.html", model, "Search", "Search the reports, recommendations, commitments and updates.", (home,), None)
