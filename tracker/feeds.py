@@ -32,7 +32,10 @@ class Feed:
 
 def feed_files(model: SiteModel) -> list[RenderedPage]:
     """Return the site-wide feed, one feed per report and one per commitment."""
-    return [RenderedPage(feed.path, atom_xml(model, feed)) for feed in plan_feeds(model)]
+    base = model.settings.base_url
+    # Each update stands in three feeds (site, report, commitment): write its entry once.
+    entries = {update.url: entry_xml(base, update) for update in all_updates(model)}
+    return [RenderedPage(feed.path, atom_xml(model, feed, entries)) for feed in plan_feeds(model)]
 
 
 def plan_feeds(model: SiteModel) -> list[Feed]:
@@ -81,8 +84,8 @@ def newest_first(updates: list[UpdateView]) -> tuple[UpdateView, ...]:
     return tuple(sorted(updates, key=lambda item: (item.record.date, item.record.id), reverse=True))
 
 
-def atom_xml(model: SiteModel, feed: Feed) -> str:
-    """Return a feed as Atom 1.0 XML."""
+def atom_xml(model: SiteModel, feed: Feed, entries: dict[str, str]) -> str:
+    """Return a feed as Atom 1.0 XML, taking each update's entry from entries (by update URL)."""
     base = model.settings.base_url
     updated = feed.updates[0].record.date if feed.updates else feed.fallback_updated
     head = (
@@ -96,8 +99,8 @@ def atom_xml(model: SiteModel, feed: Feed) -> str:
         f'  <link rel="self" type="application/atom+xml" href="{attribute(base + "/" + feed.path)}"/>\n'
         f'  <link rel="alternate" type="text/html" href="{attribute(base + feed.page_url)}"/>\n'
     )
-    entries = "".join(entry_xml(base, update) for update in feed.updates)
-    return f"{head}{entries}</feed>\n"
+    body = "".join(entries[update.url] for update in feed.updates)
+    return f"{head}{body}</feed>\n"
 
 
 def entry_xml(base: str, update: UpdateView) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from tracker.assets import load_assets
@@ -30,7 +31,7 @@ from tracker.search import index_search
 from tracker.sitemap import site_files
 from tracker.validate import validate_content
 from tracker.views import SiteModel
-from tracker.write import write_site, write_text_if_changed
+from tracker.write import Output, write_site, write_text_if_changed
 
 
 @dataclass(frozen=True)
@@ -95,9 +96,9 @@ def build_site(project: Project, today: date, options: BuildOptions = BuildOptio
     model = checked.model
     assets = load_assets(project.assets)
     env = make_environment(project.templates, assets)
-    pages = (render_page(env, plan) for plan in plan_pages(model))
-    extras = [*site_files(model), *feed_files(model), *data_files(model), *badge_files(model), redirects_file(checked.redirects)]
-    write_site([*pages, *extras], assets, project.site, finish=index_search)
+    files = [*site_files(model), *feed_files(model), *data_files(model), *badge_files(model), redirects_file(checked.redirects)]
+    output = Output(pages=list(plan_pages(model)), render=partial(render_page, env), files=files, assets=assets)
+    write_site(output, project.site, finish=partial(index_search, previous_site=project.site))
     if project.ledger:
         write_text_if_changed(project.ledger, ledger_text(checked.ledger, checked.published))
     return checked

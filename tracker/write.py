@@ -1,48 +1,92 @@
-"""Write stage: the one place that writes output. All or nothing: site/ is replaced only on success."""
+"""Write stage: the one place that writes output. All or nothing: site/ is replaced only on success.
+
+Pages are rendered, minified and written by two worker processes (forked, so they share the
+model without copying it), into a staging folder that is then swapped in for site/ in one step.
+"""
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import multiprocessing
 import os
+import posixpath
 import shutil
-from collections.abc import Callable, Iterable
+import subprocess
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import minify_html
 
 from tracker.assets import Asset
-from tracker.render import RenderedPage
+from tracker.render import PagePlan, RenderedPage
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
+WORKERS = 2
+# Below this many pages, starting worker processes costs more than it saves.
+PARALLEL_FROM = 400
 
 
 class OutputCollision(Exception):
     """Raised when two outputs claim one path, or a path escapes the output folder."""
 
 
-def write_site(pages: Iterable[RenderedPage], assets: Iterable[Asset], site_dir: Path, finish: Callable[[Path], None] | None = None) -> int:
-    """Write pages and assets into a fresh folder, run finish on it, then swap it in for site_dir.
+@dataclass(frozen=True)
+class Output:
+    """Everything a build writes: pages to render, finished files, and static assets."""
+
+    pages: Sequence[PagePlan]
+    render: Callable[[PagePlan], RenderedPage]
+    files: Sequence[RenderedPage]
+    assets: Sequence[Asset]
+
+
+def write_site(output: Output, site_dir: Path, finish: Callable[[Path], None] | None = None) -> int:
+    """Write every output into a fresh folder, run finish on it, then swap it in for site_dir.
 
     Return the number of files written (before finish).
     """
+    paths = check_output_paths(output)
     staging = site_dir.with_name(f".{site_dir.name}.building-{os.getpid()}")
     remove_stale_builds(site_dir)
     try:
-        count = _write_all(pages, assets, staging)
+        staging.mkdir(parents=True)
+        _make_folders(staging, paths)
+        _write_pages(output.pages, output.render, staging)
+        for file in output.files:
+            _write_bytes(staging, file.output_path, _encode(file))
+        for asset in output.assets:
+            _write_bytes(staging, asset.output_path, asset.data)
         if finish is not None:
             finish(staging)
         _swap_into_place(staging, site_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return count
+    return len(paths)
+
+
+def check_output_paths(output: Output) -> list[str]:
+    """Return every output path, refusing duplicates and paths that leave the output folder."""
+    paths = [plan.output_path for plan in output.pages] + [file.output_path for file in output.files] + [asset.output_path for asset in output.assets]
+    seen: set[str] = set()
+    for path in paths:
+        if path in seen:
+            raise OutputCollision(f"two outputs claim {path}")
+        if posixpath.isabs(path) or posixpath.normpath(path) != path or path.split("/")[0] in ("..", "."):
+            raise OutputCollision(f"output path {path!r} is outside the output folder")
+        seen.add(path)
+    return paths
 
 
 def remove_stale_builds(site_dir: Path) -> None:
-    """Delete the half-written folders of builds that were killed."""
+    """Delete the half-written folders of builds that were killed, and old sites left to delete."""
     for stale in site_dir.parent.glob(f".{site_dir.name}.building-*"):
         shutil.rmtree(stale, ignore_errors=True)
+    for replaced in site_dir.parent.glob(f".{site_dir.name}.old-*"):
+        _remove_in_background(replaced)
     old = site_dir.with_name(f".{site_dir.name}.old")
     if old.exists() and not site_dir.exists():
         old.rename(site_dir)
@@ -57,32 +101,48 @@ def minify(html: str) -> str:
     return str(minify_html.minify(html, minify_css=True, minify_js=True, keep_html_and_head_opening_tags=True, keep_closing_tags=True))
 
 
-def _write_all(pages: Iterable[RenderedPage], assets: Iterable[Asset], staging: Path) -> int:
-    staging.mkdir(parents=True)
-    written: set[str] = set()
-    for page in pages:
-        text = minify(page.html) if page.output_path.endswith(".html") else page.html
-        _write_file(staging, page.output_path, text.encode("utf-8"), written)
-    for asset in assets:
-        _write_file(staging, asset.output_path, asset.data, written)
-    return len(written)
+def _encode(page: RenderedPage) -> bytes:
+    text = minify(page.html) if page.output_path.endswith(".html") else page.html
+    return text.encode("utf-8")
 
 
-def _write_file(staging: Path, output_path: str, data: bytes, written: set[str]) -> None:
-    target = safe_join(staging, output_path)
-    if output_path in written:
-        raise OutputCollision(f"two outputs claim {output_path}")
-    written.add(output_path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+def _make_folders(staging: Path, paths: Iterable[str]) -> None:
+    for folder in sorted({posixpath.dirname(path) for path in paths} - {""}):
+        (staging / folder).mkdir(parents=True, exist_ok=True)
 
 
-def safe_join(root: Path, output_path: str) -> Path:
-    """Return root/output_path, refusing any path that would land outside root."""
-    target = (root / output_path).resolve()
-    if not target.is_relative_to(root.resolve()) or target == root.resolve():
-        raise OutputCollision(f"output path {output_path!r} is outside the output folder")
-    return target
+def _write_bytes(staging: Path, output_path: str, data: bytes) -> None:
+    (staging / output_path).write_bytes(data)
+
+
+# Parallel rendering. The forked workers find the job in this module-level slot, set just
+# before the pool starts: passing it as an argument would copy the whole model to each worker.
+_JOB: tuple[Sequence[PagePlan], Callable[[PagePlan], RenderedPage], Path] | None = None
+
+
+def _write_pages(pages: Sequence[PagePlan], render: Callable[[PagePlan], RenderedPage], staging: Path) -> None:
+    global _JOB
+    if len(pages) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        _render_range(pages, render, staging, range(len(pages)))
+        return
+    _JOB = (pages, render, staging)
+    try:
+        with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
+            pool.map(_render_share, range(WORKERS))
+    finally:
+        _JOB = None
+
+
+def _render_share(worker: int) -> None:
+    assert _JOB is not None
+    pages, render, staging = _JOB
+    _render_range(pages, render, staging, range(worker, len(pages), WORKERS))
+
+
+def _render_range(pages: Sequence[PagePlan], render: Callable[[PagePlan], RenderedPage], staging: Path, indexes: range) -> None:
+    for index in indexes:
+        page = render(pages[index])
+        _write_bytes(staging, page.output_path, _encode(page))
 
 
 def _swap_into_place(staging: Path, site_dir: Path) -> None:
@@ -91,12 +151,26 @@ def _swap_into_place(staging: Path, site_dir: Path) -> None:
         staging.rename(site_dir)
         return
     if _exchange(staging, site_dir):
-        shutil.rmtree(staging)
+        _remove_in_background(staging)
         return
     old = site_dir.with_name(f".{site_dir.name}.old")
     site_dir.rename(old)
     staging.rename(site_dir)
     shutil.rmtree(old)
+
+
+def _remove_in_background(folder: Path) -> None:
+    """Delete the replaced site after the build has finished: deleting many files is slow."""
+    doomed = folder.with_name(folder.name.replace(".building-", ".old-"))
+    if doomed != folder:
+        folder.rename(doomed)
+    subprocess.Popen(
+        [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)", str(doomed)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def _exchange(first: Path, second: Path) -> bool:
