@@ -407,7 +407,7 @@ def test_a_report_links_to_commitments_by_status_and_by_owner(fixture_site: Path
     ]
     assert by_status[0].xpath("a/@href") == ["/statuses/no-public-update/"]
     by_owner = page.xpath("//h3[@id='by-owner']/following-sibling::ul[1]/li")
-    assert [text_of(item) for item in by_owner] == ["Fictional Town Parks Office: 2 commitments across all reports"]
+    assert [text_of(item) for item in by_owner] == ["Fictional Town Parks Office: 2 in this report"]
     assert by_owner[0].xpath("a/@href") == ["/bodies/parks-office/"]
     assert page.xpath("//main//a[text()='Follow progress updates on this report’s commitments (Atom feed)']/@href") == [
         "/feeds/reports/benches-2021.xml"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -39,6 +39,7 @@ from tracker.views import (
     CommitmentView,
     Figures,
     Link,
+    OwnerCount,
     ParagraphView,
     RecommendationView,
     ReportView,
@@ -123,6 +124,7 @@ def _commitment_view(
         status_date=views[0].record.date if views else None,
         updates=views,
         owner=bodies[item.owner],
+        owner_url=body_url(item.owner),
         recommendations=tuple(Link(f"Recommendation {recs[rec_id].number}", recommendation_url(rec_id)) for rec_id in item.recommendations),
         report=Link(report.title, report_url(report.id)),
         response=Link(f"{bodies[response.from_body].short_name}'s response of {long_date(response.date)}", response_url(response.id)),
@@ -201,7 +203,14 @@ def _report_view(
     )
     report_commitments = groups.by_report.get(report_url(report.id), ())
     figures = _figures(recs, report_commitments, content.statuses)
-    return ReportView(report, report_url(report.id), bodies[report.body], recs, responses, figures, report_feed_url(report.id))
+    owners = _owner_counts(report_commitments)
+    return ReportView(report, report_url(report.id), bodies[report.body], recs, responses, figures, report_feed_url(report.id), owners)
+
+
+def _owner_counts(commitments: tuple[CommitmentView, ...]) -> tuple[OwnerCount, ...]:
+    counts = Counter(view.owner.id for view in commitments)
+    names = {view.owner.id: view.owner.name for view in commitments}
+    return tuple(OwnerCount(Link(names[owner], body_url(owner)), count) for owner, count in sorted(counts.items(), key=lambda item: names[item[0]]))
 
 
 def _response_view(

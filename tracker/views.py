@@ -40,6 +40,14 @@ class StatusCount:
 
 
 @dataclass(frozen=True)
+class OwnerCount:
+    """How many commitments one body owns, and the page listing them."""
+
+    owner: Link
+    count: int
+
+
+@dataclass(frozen=True)
 class Figures:
     """Headline figures for a set of recommendations and commitments."""
 
@@ -73,6 +81,7 @@ class CommitmentView:
     status_date: date | None
     updates: tuple[UpdateView, ...]
     owner: Body
+    owner_url: str
     recommendations: tuple[Link, ...]
     report: Link
     response: Link
@@ -139,6 +148,7 @@ class ReportView:
     responses: tuple[ResponseView, ...]
     figures: Figures
     feed_url: str
+    owners: tuple[OwnerCount, ...]
 
 
 @dataclass(frozen=True)
