@@ -17,6 +17,7 @@ import pytest
 from tests.helpers import FIXTURE_TODAY, ROOT, copy_fixture, main_text, project_for, read_page, text_of
 from tracker.errors import ContentErrors
 from tracker.pipeline import BuildOptions, build_site
+from tracker.write import OutputCollision, claim
 
 
 def _tree(site: Path) -> dict[str, bytes]:
@@ -215,3 +216,13 @@ def test_netlify_builds_previews_strictly_and_production_at_its_own_address() ->
     assert config["build"]["command"] == 'python build.py --base-url "$URL"'
     assert config["build"]["publish"] == "site"
     assert config["context"]["deploy-preview"]["command"] == 'python build.py --strict --preview --base-url "$DEPLOY_PRIME_URL"'
+
+
+def test_the_writer_refuses_two_outputs_at_one_path_and_paths_outside_the_site() -> None:
+    claimed: set[str] = set()
+    assert claim(claimed, "reports/a/index.html") == "reports/a/index.html"
+    with pytest.raises(OutputCollision, match=re.escape("two outputs claim reports/a/index.html")):
+        claim(claimed, "reports/a/index.html")
+    for escaping in ("../outside.html", "/etc/passwd", "reports/../../x.html", "./index.html"):
+        with pytest.raises(OutputCollision, match="is outside the output folder"):
+            claim(claimed, escaping)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from xml.sax.saxutils import escape
 
-from tracker.data import SOURCE_SEPARATOR, all_commitments, all_updates, flatten_source, report_commitments, response_dates
+from tracker.data import SOURCE_SEPARATOR, all_updates, flatten_source, report_commitments, response_dates
 from tracker.markdown import markdown_to_text
 from tracker.render import RenderedPage
-from tracker.views import SiteModel, UpdateView
+from tracker.views import CommitmentView, ReportView, SiteModel, UpdateView
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
+# A feed reader fetches the site feed again and again: it carries the newest updates only.
+SITE_FEED_ENTRIES = 100
 EPOCH = date(1970, 1, 1)  # the <updated> of a site-wide feed when the site has no reports at all
 
 _ATTRIBUTE_ENTITIES = {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
@@ -30,53 +33,45 @@ class Feed:
     updates: tuple[UpdateView, ...]
 
 
-def feed_files(model: SiteModel) -> list[RenderedPage]:
-    """Return the site-wide feed, one feed per report and one per commitment."""
+def feed_files(model: SiteModel) -> Iterator[RenderedPage]:
+    """Yield the site-wide feed, then each report's feed and its commitments' feeds.
+
+    One report at a time, so that a large site never holds every feed in memory; within a
+    report, each update's entry is written once and shared by the feeds it stands in.
+    """
     base = model.settings.base_url
-    # Each update stands in three feeds (site, report, commitment): write its entry once.
-    entries = {update.url: entry_xml(base, update) for update in all_updates(model)}
-    return [RenderedPage(feed.path, atom_xml(model, feed, entries)) for feed in plan_feeds(model)]
+    made_on = response_dates(model)
+    yield _render(model, site_feed(model))
+    for report in sorted(model.reports, key=lambda item: item.record.id):
+        commitments = report_commitments(report)
+        entries = {update.url: entry_xml(base, update) for view in commitments for update in view.updates}
+        yield _render(model, report_feed(report, commitments), entries)
+        for view in commitments:
+            yield _render(model, commitment_feed(view, made_on[view.record.response]), entries)
 
 
-def plan_feeds(model: SiteModel) -> list[Feed]:
-    """Return every feed to write, site-wide first, then reports and commitments by id."""
-    return [site_feed(model), *report_feeds(model), *commitment_feeds(model)]
+def _render(model: SiteModel, feed: Feed, entries: dict[str, str] | None = None) -> RenderedPage:
+    known = entries if entries is not None else {update.url: entry_xml(model.settings.base_url, update) for update in feed.updates}
+    return RenderedPage(feed.path, atom_xml(model, feed, known))
 
 
 def site_feed(model: SiteModel) -> Feed:
-    """Return the feed of every progress update on the site."""
+    """Return the feed of the site's newest progress updates (the whole history is in /data/ and /changes/)."""
     dates = [report.record.published for report in model.reports] + list(response_dates(model).values())
     title = f"{model.settings.title}: all progress updates"
-    return Feed("feeds/all.xml", title, "/", max(dates, default=EPOCH), newest_first(all_updates(model)))
+    newest = newest_first(all_updates(model))[:SITE_FEED_ENTRIES]
+    return Feed("feeds/all.xml", title, "/", max(dates, default=EPOCH), newest)
 
 
-def report_feeds(model: SiteModel) -> list[Feed]:
-    """Return one feed per report: the updates on the commitments made in answer to it."""
-    return [
-        Feed(
-            f"feeds/reports/{report.record.id}.xml",
-            f"{report.record.title}: progress updates",
-            report.url,
-            report.record.published,
-            newest_first([update for view in report_commitments(report) for update in view.updates]),
-        )
-        for report in sorted(model.reports, key=lambda item: item.record.id)
-    ]
+def report_feed(report: ReportView, commitments: list[CommitmentView]) -> Feed:
+    """Return a report's feed: the updates on the commitments made in answer to it."""
+    updates = newest_first([update for view in commitments for update in view.updates])
+    return Feed(f"feeds/reports/{report.record.id}.xml", f"{report.record.title}: progress updates", report.url, report.record.published, updates)
 
 
-def commitment_feeds(model: SiteModel) -> list[Feed]:
-    """Return one feed per commitment; an empty one is dated by the response that made the commitment."""
-    made_on = response_dates(model)
-    return [
-        Feed(
-            f"feeds/commitments/{view.record.id}.xml",
-            f"{view.record.title}: progress updates",
-            view.url,
-            made_on[view.record.response],
-            newest_first(list(view.updates)),
-        )
-        for view in all_commitments(model)
-    ]
+def commitment_feed(view: CommitmentView, made_on: date) -> Feed:
+    """Return a commitment's feed; an empty one is dated by the response that made the commitment."""
+    return Feed(f"feeds/commitments/{view.record.id}.xml", f"{view.record.title}: progress updates", view.url, made_on, newest_first(list(view.updates)))
 
 
 def newest_first(updates: list[UpdateView]) -> tuple[UpdateView, ...]:

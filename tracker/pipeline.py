@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
+from itertools import chain
 from pathlib import Path
 
 from tracker.assets import load_assets
@@ -96,7 +97,7 @@ def build_site(project: Project, today: date, options: BuildOptions = BuildOptio
     model = checked.model
     assets = load_assets(project.assets)
     env = make_environment(project.templates, assets)
-    files = [*site_files(model), *feed_files(model), *data_files(model), *badge_files(model), redirects_file(checked.redirects)]
+    files = chain(site_files(model), feed_files(model), data_files(model), badge_files(model), [redirects_file(checked.redirects)])
     output = Output(pages=list(plan_pages(model)), render=partial(render_page, env), files=files, assets=assets)
     write_site(output, project.site, finish=partial(index_search, previous_site=project.site))
     if project.ledger:

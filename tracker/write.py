@@ -40,7 +40,7 @@ class Output:
 
     pages: Sequence[PagePlan]
     render: Callable[[PagePlan], RenderedPage]
-    files: Sequence[RenderedPage]
+    files: Iterable[RenderedPage]  # produced one at a time, so that they never all sit in memory
     assets: Sequence[Asset]
 
 
@@ -49,36 +49,36 @@ def write_site(output: Output, site_dir: Path, finish: Callable[[Path], None] | 
 
     Return the number of files written (before finish).
     """
-    paths = check_output_paths(output)
+    claimed: set[str] = set()
+    paths = [claim(claimed, plan.output_path) for plan in output.pages] + [claim(claimed, asset.output_path) for asset in output.assets]
     staging = site_dir.with_name(f".{site_dir.name}.building-{os.getpid()}")
     remove_stale_builds(site_dir)
     try:
         staging.mkdir(parents=True)
         _make_folders(staging, paths)
         _write_pages(output.pages, output.render, staging)
-        for file in output.files:
-            _write_bytes(staging, file.output_path, _encode(file))
         for asset in output.assets:
             _write_bytes(staging, asset.output_path, asset.data)
+        for file in output.files:
+            path = claim(claimed, file.output_path)
+            (staging / path).parent.mkdir(parents=True, exist_ok=True)
+            _write_bytes(staging, path, _encode(file))
         if finish is not None:
             finish(staging)
         _swap_into_place(staging, site_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return len(paths)
+    return len(claimed)
 
 
-def check_output_paths(output: Output) -> list[str]:
-    """Return every output path, refusing duplicates and paths that leave the output folder."""
-    paths = [plan.output_path for plan in output.pages] + [file.output_path for file in output.files] + [asset.output_path for asset in output.assets]
-    seen: set[str] = set()
-    for path in paths:
-        if path in seen:
-            raise OutputCollision(f"two outputs claim {path}")
-        if posixpath.isabs(path) or posixpath.normpath(path) != path or path.split("/")[0] in ("..", "."):
-            raise OutputCollision(f"output path {path!r} is outside the output folder")
-        seen.add(path)
-    return paths
+def claim(claimed: set[str], path: str) -> str:
+    """Record an output path, refusing a second claim on it and any path that leaves the output folder."""
+    if path in claimed:
+        raise OutputCollision(f"two outputs claim {path}")
+    if posixpath.isabs(path) or posixpath.normpath(path) != path or path.split("/")[0] in ("..", "."):
+        raise OutputCollision(f"output path {path!r} is outside the output folder")
+    claimed.add(path)
+    return path
 
 
 def remove_stale_builds(site_dir: Path) -> None:
