@@ -69,7 +69,7 @@ def test_a_target_change_without_a_reason_and_an_http_source_are_warned(tmp_path
         in warnings
     )
     assert (
-        "content/reports/benches/commitments/review.md:15: target_changes.source.url: the source link http://fictional.example/notice is not https — use the https:// address if the site has one; if it has none, keep it and accept this warning"
+        "content/reports/benches/commitments/review.md:15: target_changes.source.url: the source link http://fictional.example/notice is not https — use the https:// address if the publisher has one; if you have checked that it has none, add `https_unavailable: true` to this source"
         in warnings
     )
 
@@ -199,3 +199,26 @@ def test_reload_events_are_sent_after_a_rebuild(preview: tuple[Path, str, subpro
     update.write_text(update.read_text(encoding="utf-8").replace("Half of", "A third of"), encoding="utf-8")
     assert stream.readline() == b"data: reload\n"
     stream.close()
+
+
+def test_a_source_checked_to_have_no_https_address_is_not_warned(tmp_path: Path) -> None:
+    content = copy_fixture(tmp_path / "content")
+    update = content / "reports/benches/updates/u1.md"
+    update.write_text(
+        update.read_text(encoding="utf-8").replace(
+            "url: https://fictional.example/gazette/2021-09", "url: http://fictional.example/gazette/2021-09\n    https_unavailable: true"
+        ),
+        encoding="utf-8",
+    )
+    assert not [line for line in _warnings(content) if "not https" in line]
+
+
+def test_options_may_stand_before_or_after_the_command(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    copy_fixture(project / "content")
+    for folder in ("templates", "assets"):
+        os.symlink(ROOT / folder, project / folder)
+    for arguments in (["--strict", "check", "--project", str(project)], ["--project", str(project), "check", "--strict"]):
+        result = subprocess.run([sys.executable, str(ROOT / "build.py"), *arguments], capture_output=True, text=True, check=False)
+        assert result.returncode == 1, arguments
+        assert result.stderr.endswith("2 errors found; nothing was written, the previous site/ is unchanged.\n")

@@ -107,8 +107,8 @@ def _insecure_sources(content: Content) -> list[ContentError]:
             source.line or line,
             field,
             f"the source link {source.url} is not https",
-            "use the https:// address if the site has one; if it has none, keep it and accept this warning",
+            "use the https:// address if the publisher has one; if you have checked that it has none, add `https_unavailable: true` to this source",
         )
         for path, line, field, source in located
-        if source.url and not source.url.lower().startswith("https://")
+        if source.url and not source.url.lower().startswith("https://") and not source.https_unavailable
     ]

@@ -65,32 +65,42 @@ def warnings_report(warnings: tuple[ContentError, ...]) -> str:
 
 
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    # SUPPRESS lets these options stand before or after the command without one overwriting the other.
-    common.add_argument("--project", type=Path, default=argparse.SUPPRESS, help="the folder holding content/, templates/ and assets/")
-    common.add_argument("--base-url", default=argparse.SUPPRESS, help="the address the site is published at, overriding content/site.yaml")
-    common.add_argument(
-        "--preview", action="store_true", default=argparse.SUPPRESS, help="a deploy preview: ask search engines not to index it"
+    parser = argparse.ArgumentParser(prog="build.py", description="Build the commitments tracker from content/ into site/.")
+    _add_common_options(parser, suppress=False)
+    commands = parser.add_subparsers(dest="command", metavar="command")
+    for name, help_text in (
+        ("build", "build content/ into site/ (the default)"),
+        ("check", "check content/ without writing anything"),
+        ("serve", "build, serve on 127.0.0.1 and rebuild on every save"),
+        ("new", "write a new content file with the next free id and print its path"),
+    ):
+        command = commands.add_parser(name, help=help_text)
+        # The same options after the command: suppressed defaults, so they never undo ones given before it.
+        _add_common_options(command, suppress=True)
+        if name == "serve":
+            command.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
+        if name == "new":
+            command.add_argument("kind", choices=KINDS, help="what to create")
+            command.add_argument(
+                "parent",
+                help="the id it belongs to: the commitment for an update, the recommendation for a commitment, "
+                "the report for a recommendation; for a report, its new id",
+            )
+    return parser
+
+
+def _add_common_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if suppress else value
+
+    parser.add_argument("--project", type=Path, default=default(None), help="the folder holding content/, templates/ and assets/")
+    parser.add_argument("--base-url", default=default(None), help="the address the site is published at, overriding content/site.yaml")
+    parser.add_argument(
+        "--preview", action="store_true", default=default(False), help="a deploy preview: ask search engines not to index it"
     )
-    common.add_argument(
+    parser.add_argument(
         "--strict",
         action="store_true",
-        default=argparse.SUPPRESS,
+        default=default(False),
         help="fail on warnings (overdue, stale, unexplained target changes, non-https sources)",
     )
-    parser = argparse.ArgumentParser(
-        prog="build.py", description="Build the commitments tracker from content/ into site/.", parents=[common]
-    )
-    parser.set_defaults(project=None, base_url=None, preview=False, strict=False)
-    commands = parser.add_subparsers(dest="command", metavar="command")
-    commands.add_parser("build", parents=[common], help="build content/ into site/ (the default)")
-    commands.add_parser("check", parents=[common], help="check content/ without writing anything")
-    serve = commands.add_parser("serve", parents=[common], help="build, serve on 127.0.0.1 and rebuild on every save")
-    serve.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
-    new = commands.add_parser("new", parents=[common], help="write a new content file with the next free id and print its path")
-    new.add_argument("kind", choices=KINDS, help="what to create")
-    new.add_argument(
-        "parent",
-        help="the id it belongs to: the commitment for an update, the recommendation for a commitment, the report for a recommendation; for a report, its new id",
-    )
-    return parser

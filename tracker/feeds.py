@@ -66,12 +66,20 @@ def site_feed(model: SiteModel) -> Feed:
 def report_feed(report: ReportView, commitments: list[CommitmentView]) -> Feed:
     """Return a report's feed: the updates on the commitments made in answer to it."""
     updates = newest_first([update for view in commitments for update in view.updates])
-    return Feed(f"feeds/reports/{report.record.id}.xml", f"{report.record.title}: progress updates", report.url, report.record.published, updates)
+    return Feed(
+        f"feeds/reports/{report.record.id}.xml", f"{report.record.title}: progress updates", report.url, report.record.published, updates
+    )
 
 
 def commitment_feed(view: CommitmentView, made_on: date) -> Feed:
     """Return a commitment's feed; an empty one is dated by the response that made the commitment."""
-    return Feed(f"feeds/commitments/{view.record.id}.xml", f"{view.record.title}: progress updates", view.url, made_on, newest_first(list(view.updates)))
+    return Feed(
+        f"feeds/commitments/{view.record.id}.xml",
+        f"{view.record.title}: progress updates",
+        view.url,
+        made_on,
+        newest_first(list(view.updates)),
+    )
 
 
 def newest_first(updates: list[UpdateView]) -> tuple[UpdateView, ...]:

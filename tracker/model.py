@@ -210,7 +210,9 @@ def _report_view(
 def _owner_counts(commitments: tuple[CommitmentView, ...]) -> tuple[OwnerCount, ...]:
     counts = Counter(view.owner.id for view in commitments)
     names = {view.owner.id: view.owner.name for view in commitments}
-    return tuple(OwnerCount(Link(names[owner], body_url(owner)), count) for owner, count in sorted(counts.items(), key=lambda item: names[item[0]]))
+    return tuple(
+        OwnerCount(Link(names[owner], body_url(owner)), count) for owner, count in sorted(counts.items(), key=lambda item: names[item[0]])
+    )
 
 
 def _response_view(

@@ -17,6 +17,7 @@ class Source:
     publisher: str | None
     published: date | None
     line: int = 0
+    https_unavailable: bool = False  # the editors checked: the publisher serves no https address
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ from tracker.records import (
 from tracker.references import Unreadable
 
 R = TypeVar("R")
-SOURCE_FIELDS = ("title", "kind", "url", "reference", "publisher", "published")
+SOURCE_FIELDS = ("title", "kind", "url", "reference", "publisher", "published", "https_unavailable")
 DEFAULT_STALE_AFTER_DAYS = 365
 
 
@@ -386,6 +386,7 @@ def _read_source(fields: FieldReader) -> Source:
         publisher=fields.optional_text("publisher"),
         published=fields.optional_date("published"),
         line=fields.line("url"),
+        https_unavailable=fields.boolean("https_unavailable"),
     )
 
 
