@@ -58,6 +58,7 @@ class BuildOptions:
     base_url: str | None = None  # overrides site.yaml, so a deploy preview links to itself
     preview: bool = False  # a deploy preview: pages are marked noindex
     strict: bool = False  # warnings fail the build, as errors do
+    stale_search: bool = False  # the live preview keeps the previous search index, to rebuild fast
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def build_site(project: Project, today: date, options: BuildOptions = BuildOptio
     env = make_environment(project.templates, assets)
     files = chain(site_files(model), feed_files(model), data_files(model), badge_files(model), [redirects_file(checked.redirects)])
     output = Output(pages=list(plan_pages(model)), render=partial(render_page, env), files=files, assets=assets)
-    write_site(output, project.site, finish=partial(index_search, previous_site=project.site))
+    write_site(output, project.site, finish=partial(index_search, previous_site=project.site, reuse_stale=options.stale_search))
     if project.ledger:
         write_text_if_changed(project.ledger, ledger_text(checked.ledger, checked.published))
     return checked

@@ -22,10 +22,16 @@ class SearchIndexFailed(Exception):
     """Raised when Pagefind cannot index the site."""
 
 
-def index_search(site_dir: Path, previous_site: Path | None = None) -> None:
-    """Write a Pagefind search index into site_dir/pagefind/, reusing the previous one if no page changed."""
-    fingerprint = pages_fingerprint(site_dir)
+def index_search(site_dir: Path, previous_site: Path | None = None, reuse_stale: bool = False) -> None:
+    """Write a Pagefind search index into site_dir/pagefind/, reusing the previous one if no page changed.
+
+    With reuse_stale (the live preview), any previous index is reused, so that a save shows at once.
+    """
     previous = previous_site / INDEX_FOLDER if previous_site else None
+    if previous and previous.is_dir() and reuse_stale:
+        shutil.copytree(previous, site_dir / INDEX_FOLDER, copy_function=_link_or_copy)
+        return
+    fingerprint = pages_fingerprint(site_dir)
     if previous and _fingerprint_of(previous) == fingerprint:
         shutil.copytree(previous, site_dir / INDEX_FOLDER, copy_function=_link_or_copy)
         return

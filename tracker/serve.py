@@ -17,7 +17,7 @@ from pathlib import Path
 import watchfiles
 
 from tracker.errors import ContentErrors
-from tracker.pipeline import Project, build_site
+from tracker.pipeline import BuildOptions, Project, build_site
 
 RELOAD_PATH = "/__reload"
 # Waits for a quiet 50 ms before rebuilding, so that a burst of saves is one rebuild.
@@ -59,7 +59,8 @@ def serve(project: Project, port: int) -> int:
     state = BuildState()
 
     def rebuild() -> None:
-        build_site(project, date.today())
+        # After the first build, keep its search index: re-indexing would delay every reload.
+        build_site(project, date.today(), BuildOptions(stale_search=project.site.is_dir()))
 
     run_build(rebuild, state)
     server = make_server(project.site, port, state)
@@ -67,6 +68,7 @@ def serve(project: Project, port: int) -> int:
     watcher = threading.Thread(target=watch_and_rebuild, args=(folders, rebuild, state), daemon=True)
     watcher.start()
     print(f"Serving on http://127.0.0.1:{port}/ — press Ctrl+C to stop.", flush=True)
+    print("Search keeps the index of the first build until you restart; a full build (python3 build.py) refreshes it.", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
