@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -25,6 +26,7 @@ KIND_PATTERNS: tuple[tuple[str, str], ...] = (
     ("commitment", "reports/*/commitments/*.md"),
     ("update", "reports/*/updates/*.md"),
 )
+_SPLIT_PATTERNS = tuple((kind, tuple(pattern.split("/"))) for kind, pattern in KIND_PATTERNS)
 
 
 @dataclass(frozen=True)
@@ -62,9 +64,9 @@ def load_content(content_dir: Path) -> LoadResult:
 
 def kind_of(content_path: str) -> str | None:
     """Return the kind of file at a content path, or None if the build does not read it there."""
-    pure = PurePosixPath(content_path)
-    for kind, pattern in KIND_PATTERNS:
-        if pure.match(pattern) and len(pure.parts) == len(PurePosixPath(pattern).parts):
+    parts = content_path.split("/")
+    for kind, pattern in _SPLIT_PATTERNS:
+        if len(parts) == len(pattern) and all(fnmatch.fnmatchcase(part, wanted) for part, wanted in zip(parts, pattern, strict=True)):
             return kind
     return None
 

@@ -79,8 +79,10 @@ def build_model(content: Content, preview: bool = False) -> SiteModel:
         for item in sorted(content.commitments, key=lambda item: item.id)
     )
     groups = _group_commitments(commitments)
+    related = related_links(content)
+    by_report = _group_by_report(content)
     report_views = tuple(
-        _report_view(report, content, bodies, groups, related_links(content))
+        _report_view(report, by_report, bodies, groups, related)
         for report in sorted(content.reports, key=lambda report: (-report.published.toordinal(), report.id))
     )
     all_recs = tuple(rec for report in report_views for rec in report.recommendations)
@@ -178,14 +180,38 @@ def _group_commitments(commitments: tuple[CommitmentView, ...]) -> _CommitmentGr
     )
 
 
+@dataclass(frozen=True)
+class _ReportParts:
+    """One report's records, grouped once so that no view scans the whole site."""
+
+    content: Content
+    recommendations: dict[str, list[Recommendation]]
+    responses: dict[str, list[Response]]
+    commitments_by_response: dict[str, list[Commitment]]
+
+
+def _group_by_report(content: Content) -> _ReportParts:
+    recs: dict[str, list[Recommendation]] = defaultdict(list)
+    responses: dict[str, list[Response]] = defaultdict(list)
+    quoted: dict[str, list[Commitment]] = defaultdict(list)
+    for rec in content.recommendations:
+        recs[rec.report].append(rec)
+    for response in content.responses:
+        responses[response.report].append(response)
+    for item in content.commitments:
+        quoted[item.response].append(item)
+    return _ReportParts(content, recs, responses, quoted)
+
+
 def _report_view(
-    report: Report, content: Content, bodies: dict[str, Body], groups: _CommitmentGroups, related: dict[str, tuple[Link, ...]]
+    report: Report, parts: _ReportParts, bodies: dict[str, Body], groups: _CommitmentGroups, related: dict[str, tuple[Link, ...]]
 ) -> ReportView:
-    rec_numbers = {rec.id: rec.number for rec in content.recommendations if rec.report == report.id}
+    content = parts.content
+    report_recs = sorted(parts.recommendations[report.id], key=lambda rec: rec.number)
+    rec_numbers = {rec.id: rec.number for rec in report_recs}
     responses = tuple(
-        _response_view(response, bodies, report, content.commitments, rec_numbers)
-        for response in sorted(content.responses, key=lambda response: (response.date, response.id))
-        if response.report == report.id
+        _response_view(response, bodies, report, tuple(parts.commitments_by_response[response.id]), rec_numbers)
+        for response in sorted(parts.responses[report.id], key=lambda response: (response.date, response.id))
     )
     recs = tuple(
         _recommendation_view(
@@ -198,8 +224,7 @@ def _report_view(
             content.settings,
             related[rec.id],
         )
-        for rec in sorted(content.recommendations, key=lambda rec: rec.number)
-        if rec.report == report.id
+        for rec in report_recs
     )
     report_commitments = groups.by_report.get(report_url(report.id), ())
     figures = _figures(recs, report_commitments, content.statuses)
