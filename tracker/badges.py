@@ -8,6 +8,7 @@ from tracker.data import all_commitments
 from tracker.feeds import attribute, text
 from tracker.records import Status
 from tracker.render import RenderedPage
+from tracker.urls import output_path
 from tracker.views import CommitmentView, SiteModel
 
 CAPTION = "status"
@@ -44,7 +45,7 @@ def badge_files(model: SiteModel) -> list[RenderedPage]:
 
 def badge_path(view: CommitmentView) -> str:
     """Return where a commitment's badge is written, relative to site/."""
-    return f"{view.url.lstrip('/')}badge.svg"
+    return output_path(view.badge_url)
 
 
 def text_width(value: str) -> int:

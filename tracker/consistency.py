@@ -7,9 +7,10 @@ from collections.abc import Iterable
 from datetime import date
 
 from tracker.errors import ContentError
+from tracker.fields import did_you_mean
 from tracker.markdown import fold_space
 from tracker.records import Commitment, Content, Recommendation, Report, Response, Status, Update
-from tracker.references import Index, Unreadable, at, check_references, did_you_mean
+from tracker.references import Index, Unreadable, at, check_references
 
 REQUIRED_PAGES = ("about", "accessibility", "methodology")
 # The first part of every URL the site makes itself; a prose page may not take one.

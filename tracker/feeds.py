@@ -11,6 +11,7 @@ from xml.sax.saxutils import escape
 from tracker.data import SOURCE_SEPARATOR, all_updates, flatten_source, report_commitments, response_dates
 from tracker.markdown import markdown_to_text
 from tracker.render import RenderedPage
+from tracker.urls import commitment_feed_url, output_path, report_feed_url, site_feed_url
 from tracker.views import CommitmentView, ReportView, SiteModel, UpdateView
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -60,21 +61,25 @@ def site_feed(model: SiteModel) -> Feed:
     dates = [report.record.published for report in model.reports] + list(response_dates(model).values())
     title = f"{model.settings.title}: all progress updates"
     newest = newest_first(all_updates(model))[:SITE_FEED_ENTRIES]
-    return Feed("feeds/all.xml", title, "/", max(dates, default=EPOCH), newest)
+    return Feed(output_path(site_feed_url()), title, "/", max(dates, default=EPOCH), newest)
 
 
 def report_feed(report: ReportView, commitments: list[CommitmentView]) -> Feed:
     """Return a report's feed: the updates on the commitments made in answer to it."""
     updates = newest_first([update for view in commitments for update in view.updates])
     return Feed(
-        f"feeds/reports/{report.record.id}.xml", f"{report.record.title}: progress updates", report.url, report.record.published, updates
+        output_path(report_feed_url(report.record.id)),
+        f"{report.record.title}: progress updates",
+        report.url,
+        report.record.published,
+        updates,
     )
 
 
 def commitment_feed(view: CommitmentView, made_on: date) -> Feed:
     """Return a commitment's feed; an empty one is dated by the response that made the commitment."""
     return Feed(
-        f"feeds/commitments/{view.record.id}.xml",
+        output_path(commitment_feed_url(view.record.id)),
         f"{view.record.title}: progress updates",
         view.url,
         made_on,

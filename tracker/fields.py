@@ -135,7 +135,7 @@ class FieldReader:
         allowed = list(options)
         value = self.text(name)
         if value and value not in allowed:
-            self.error(name, f"{value!r} is not allowed here", f"use one of: {', '.join(allowed)}{_suggest(value, allowed)}")
+            self.error(name, f"{value!r} is not allowed here", f"use one of: {', '.join(allowed)}{did_you_mean(value, allowed)}")
             return ""
         return value
 
@@ -209,8 +209,9 @@ def _is_number(value: str) -> bool:
     return value.isascii() and value.isdigit() and len(value) <= MAX_NUMBER_DIGITS
 
 
-def _suggest(value: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
+def did_you_mean(value: str, options: Iterable[str]) -> str:
+    """Return ' (did you mean …?)' for the closest option, or nothing."""
+    close = difflib.get_close_matches(value, list(options), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 

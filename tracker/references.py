@@ -3,19 +3,13 @@ failed to read is not reported again (its own error already is)."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from tracker.errors import ContentError
+from tracker.fields import did_you_mean
 from tracker.records import Commitment, Content, Recommendation, Report, Response, Update
-
-
-def did_you_mean(value: str, options: Iterable[str]) -> str:
-    """Return ' (did you mean …?)' for the closest option, or nothing."""
-    close = difflib.get_close_matches(value, list(options), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def did_you_mean_id(value: str, ids: Iterable[str]) -> str:
