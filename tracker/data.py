@@ -60,9 +60,8 @@ def report_commitments(report: ReportView) -> list[CommitmentView]:
 
 
 def all_commitments(model: SiteModel) -> list[CommitmentView]:
-    """Return every commitment, by id."""
-    found = {view.record.id: view for report in model.reports for view in report_commitments(report)}
-    return [found[key] for key in sorted(found)]
+    """Return every commitment, by id (the model already orders them so)."""
+    return list(model.commitments)
 
 
 def all_updates(model: SiteModel) -> list[UpdateView]:

@@ -41,14 +41,13 @@ def feed_files(model: SiteModel) -> Iterator[RenderedPage]:
     report, each update's entry is written once and shared by the feeds it stands in.
     """
     base = model.settings.base_url
-    made_on = response_dates(model)
     yield _render(model, site_feed(model))
     for report in sorted(model.reports, key=lambda item: item.record.id):
         commitments = report_commitments(report)
         entries = {update.url: entry_xml(base, update) for view in commitments for update in view.updates}
         yield _render(model, report_feed(report, commitments), entries)
         for view in commitments:
-            yield _render(model, commitment_feed(view, made_on[view.record.response]), entries)
+            yield _render(model, commitment_feed(view, view.response_date), entries)
 
 
 def _render(model: SiteModel, feed: Feed, entries: dict[str, str] | None = None) -> RenderedPage:
