@@ -34,8 +34,12 @@ async function runSearch(pagefind, query) {
 }
 
 async function start() {
-  const pagefind = await import("/pagefind/pagefind.js");
+  // The index is in parts, one Pagefind bundle each: load the first, merge in the others.
+  const [first, ...others] = form.dataset.indexes.split(" ").filter(Boolean);
+  if (!first) return;
+  const pagefind = await import(`${first}pagefind.js`);
   await pagefind.init();
+  for (const other of others) await pagefind.mergeIndex(other);
   form.hidden = false;
   fallback.hidden = true;
   const query = new URLSearchParams(window.location.search).get("q") || "";

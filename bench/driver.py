@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """One build in this process, for bench/run.py (and for profiling one build by hand).
 
-    python3 bench/driver.py build|check --content DIR --site DIR [--repo DIR] [--templates DIR] [--assets DIR]
+    python3 bench/driver.py build|check --content DIR --site DIR [--cache DIR] [--repo DIR] [--templates DIR] [--assets DIR]
 
 Prints one JSON line: seconds spent importing the tracker, seconds in build_site (or
 check_site), the number of files written, and this process's peak RSS in KiB. On content
@@ -28,6 +28,7 @@ def main() -> int:
     parser.add_argument("mode", choices=("build", "check"))
     parser.add_argument("--content", type=Path, required=True)
     parser.add_argument("--site", type=Path, required=True)
+    parser.add_argument("--cache", type=Path, default=None, help="the build cache's folder (default: none, every build a full one)")
     parser.add_argument("--repo", type=Path, default=REPO, help="where the tracker's code is (default: this checkout)")
     parser.add_argument("--templates", type=Path, default=None, help="default: REPO/templates")
     parser.add_argument("--assets", type=Path, default=None, help="default: REPO/assets")
@@ -41,7 +42,12 @@ def main() -> int:
 
     imported = time.perf_counter()
     stages = _time_stages()
-    project = Project(args.content, args.templates or repo / "templates", args.assets or repo / "assets", args.site)
+    templates, assets = args.templates or repo / "templates", args.assets or repo / "assets"
+    project = (
+        Project(args.content, templates, assets, args.site, None, args.cache)
+        if args.cache
+        else Project(args.content, templates, assets, args.site)
+    )
     try:
         if args.mode == "check":
             check_site(project, date.today())

@@ -536,7 +536,20 @@ def edit_commitment(path: Path, marker: str) -> None:
 
 def bench_ours(gen: Generated, site: Path, repeats: int, log: Callable[[str], None]) -> Timings:
     timings = Timings()
-    base = [sys.executable, str(DRIVER), "build", "--repo", str(CODE), "--content", str(gen.ours / "content"), "--site", str(site)]
+    cache = site.with_name(f"{site.name}-cache")
+    base = [
+        sys.executable,
+        str(DRIVER),
+        "build",
+        "--repo",
+        str(CODE),
+        "--content",
+        str(gen.ours / "content"),
+        "--site",
+        str(site),
+        "--cache",
+        str(cache),
+    ]
 
     def once(bucket: list[float], inner: list[float], kind: str) -> None:
         run = run_measured(base)
@@ -559,6 +572,7 @@ def bench_ours(gen: Generated, site: Path, repeats: int, log: Callable[[str], No
 
     for _ in range(repeats):
         shutil.rmtree(site, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
         once(timings.cold, timings.inner_cold, "cold")
     for _ in range(repeats):
         once(timings.unchanged, timings.inner_unchanged, "unchanged")

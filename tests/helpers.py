@@ -28,6 +28,22 @@ def copy_fixture(destination: Path) -> Path:
     return destination
 
 
+def add_report_copy(content: Path, name: str, related_to: str | None = None) -> None:
+    """Add a fictional report to fixture content: a copy of its "benches" report, renamed name.
+
+    With related_to, the copy's first recommendation says it repeats that recommendation.
+    """
+    source, target = content / "reports/benches", content / f"reports/{name}"
+    shutil.copytree(source, target)
+    for file in target.rglob("*.md"):
+        text = file.read_text(encoding="utf-8").replace("office-reply-2021", f"{name}-reply-2021").replace("benches", name)
+        file.write_text(text.replace("Fictional report on park", f"Fictional report on {name} and park"), encoding="utf-8")
+    if related_to:
+        rec = target / "recommendations/rec-1.md"
+        link = f"related:\n  - recommendation: {related_to}\n    relation: repeats\naddressed_to:"
+        rec.write_text(rec.read_text(encoding="utf-8").replace("addressed_to:", link), encoding="utf-8")
+
+
 def read_page(site: Path, url: str) -> lxml.html.HtmlElement:
     """Parse the built page that serves url."""
     path = url.split("#", 1)[0].lstrip("/")

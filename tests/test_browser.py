@@ -20,7 +20,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.browser_support import HeaderRule, header_rules, page_urls, serve
-from tests.helpers import ROOT, read_page
+from tests.helpers import FIXTURE_TODAY, ROOT, add_report_copy, copy_fixture, project_for, read_page
+from tracker.pipeline import build_site
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
@@ -349,6 +350,22 @@ def test_search_finds_a_commitment_by_a_word_in_its_quote(context: BrowserContex
     hrefs = [results.nth(index).get_attribute("href") or "" for index in range(results.count())]
     assert "/commitments/sp13-c02/" in hrefs
     assert page.locator("#search-results h2").inner_text().endswith("for “Rowley”")
+
+
+def test_search_finds_pages_in_every_part_of_the_index(tmp_path: Path, context: BrowserContext, rules: tuple[HeaderRule, ...]) -> None:
+    content = copy_fixture(tmp_path / "content")
+    add_report_copy(content, "swings")
+    add_report_copy(content, "lamps")
+    site = tmp_path / "site"
+    build_site(project_for(content, site), FIXTURE_TODAY)
+    assert len(list(site.glob("pagefind/*/pagefind.js"))) == 3, "the three reports should be indexed in three parts"
+    with serve(site, rules) as fixture_origin:
+        page = context.new_page()
+        _open(page, fixture_origin, "/search/?q=Paint")
+        results = page.locator("#search-results ol li a")
+        results.first.wait_for(timeout=10_000)
+        hrefs = {results.nth(index).get_attribute("href") for index in range(results.count())}
+    assert {"/commitments/benches-c1/", "/commitments/swings-c1/", "/commitments/lamps-c1/"} <= hrefs
 
 
 def test_search_without_javascript_points_to_the_lists(browser: Browser, origin: str) -> None:

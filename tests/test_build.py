@@ -208,7 +208,7 @@ def test_killing_a_build_at_any_moment_leaves_a_whole_site(tmp_path: Path) -> No
     build_with_title("New title")
     # Replaced sites (.site.old-*) are deleted in the background; half-written ones must be gone.
     left = sorted(path.name for path in project.iterdir() if not path.name.startswith(".site.old-"))
-    assert left == ["assets", "content", "published-urls.txt", "site", "templates"]
+    assert left == [".tracker-cache", "assets", "content", "published-urls.txt", "site", "templates"]
 
 
 def test_netlify_builds_previews_strictly_and_production_at_its_own_address() -> None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tracker.data import all_commitments
+from tracker.data import all_commitments, report_commitments
 from tracker.feeds import attribute, text
 from tracker.records import Status
 from tracker.render import RenderedPage
 from tracker.urls import output_path
-from tracker.views import CommitmentView, SiteModel
+from tracker.views import CommitmentView, ReportView, SiteModel
 
 CAPTION = "status"
 CHAR_WIDTH = 7  # pixels per character at 11px Verdana, a generous estimate so text never overflows
@@ -41,6 +41,11 @@ DEFAULT_COLOURS = TagColours("#e5e6e7", "#282d30")  # plain .tag, for a status s
 def badge_files(model: SiteModel) -> list[RenderedPage]:
     """Return /commitments/<id>/badge.svg for every commitment."""
     return [RenderedPage(badge_path(view), badge_svg(view.status)) for view in all_commitments(model)]
+
+
+def report_badge_files(report: ReportView) -> list[RenderedPage]:
+    """Return the badges of one report's commitments."""
+    return [RenderedPage(badge_path(view), badge_svg(view.status)) for view in report_commitments(report)]
 
 
 def badge_path(view: CommitmentView) -> str:

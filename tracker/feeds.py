@@ -35,19 +35,28 @@ class Feed:
 
 
 def feed_files(model: SiteModel) -> Iterator[RenderedPage]:
-    """Yield the site-wide feed, then each report's feed and its commitments' feeds.
+    """Yield the site-wide feed, then each report's feed and its commitments' feeds."""
+    yield site_feed_file(model)
+    for report in sorted(model.reports, key=lambda item: item.record.id):
+        yield from report_feed_files(model, report)
+
+
+def site_feed_file(model: SiteModel) -> RenderedPage:
+    """Return the site-wide feed of the newest updates."""
+    return _render(model, site_feed(model))
+
+
+def report_feed_files(model: SiteModel, report: ReportView) -> Iterator[RenderedPage]:
+    """Yield a report's feed, then its commitments' feeds.
 
     One report at a time, so that a large site never holds every feed in memory; within a
     report, each update's entry is written once and shared by the feeds it stands in.
     """
-    base = model.settings.base_url
-    yield _render(model, site_feed(model))
-    for report in sorted(model.reports, key=lambda item: item.record.id):
-        commitments = report_commitments(report)
-        entries = {update.url: entry_xml(base, update) for view in commitments for update in view.updates}
-        yield _render(model, report_feed(report, commitments), entries)
-        for view in commitments:
-            yield _render(model, commitment_feed(view, view.response_date), entries)
+    commitments = report_commitments(report)
+    entries = {update.url: entry_xml(model.settings.base_url, update) for view in commitments for update in view.updates}
+    yield _render(model, report_feed(report, commitments), entries)
+    for view in commitments:
+        yield _render(model, commitment_feed(view, view.response_date), entries)
 
 
 def _render(model: SiteModel, feed: Feed, entries: dict[str, str] | None = None) -> RenderedPage:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import fnmatch
+import hashlib
+import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -26,7 +28,8 @@ KIND_PATTERNS: tuple[tuple[str, str], ...] = (
     ("commitment", "reports/*/commitments/*.md"),
     ("update", "reports/*/updates/*.md"),
 )
-_SPLIT_PATTERNS = tuple((kind, tuple(pattern.split("/"))) for kind, pattern in KIND_PATTERNS)
+# The same patterns as regular expressions, in which `*` never crosses a `/`.
+_KIND_REGEXES = tuple((kind, re.compile(re.escape(pattern).replace(r"\*", "[^/]*"))) for kind, pattern in KIND_PATTERNS)
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class SourceFile:
     data: YamlMap
     body: str
     body_line: int
+    digest: str  # a hash of the file's bytes: the build cache's key
+    parsed: bool = True  # False when the build cache already holds this file's record: data and body are left empty
 
 
 @dataclass(frozen=True)
@@ -48,15 +53,18 @@ class LoadResult:
     errors: tuple[ContentError, ...]
 
 
-def load_content(content_dir: Path) -> LoadResult:
-    """Read every file under content_dir, collecting errors instead of stopping."""
+def load_content(content_dir: Path, known: Callable[[str, str], bool] = lambda path, digest: False) -> LoadResult:
+    """Read every file under content_dir, collecting errors instead of stopping.
+
+    A file for which known(path, digest) is true is read and checked but not parsed: the build
+    cache holds its record.
+    """
     files: list[SourceFile] = []
     errors: list[ContentError] = []
     root = content_dir.resolve()
-    for file_path in _walk(content_dir):
-        content_path = file_path.relative_to(content_dir).as_posix()
+    for content_path, file_path in _walk(content_dir):
         try:
-            files.append(_load_file(root, file_path, content_path))
+            files.append(_load_file(root, file_path, content_path, known))
         except _FileProblem as problem:
             errors.append(problem.error)
     return LoadResult(tuple(files), tuple(errors))
@@ -64,21 +72,20 @@ def load_content(content_dir: Path) -> LoadResult:
 
 def kind_of(content_path: str) -> str | None:
     """Return the kind of file at a content path, or None if the build does not read it there."""
-    parts = content_path.split("/")
-    for kind, pattern in _SPLIT_PATTERNS:
-        if len(parts) == len(pattern) and all(fnmatch.fnmatchcase(part, wanted) for part, wanted in zip(parts, pattern, strict=True)):
-            return kind
-    return None
+    return next((kind for kind, regex in _KIND_REGEXES if regex.fullmatch(content_path)), None)
 
 
-def _walk(content_dir: Path) -> list[Path]:
-    """Return every non-hidden file under content_dir, in a stable order."""
-    found = [
-        path
-        for path in content_dir.rglob("*")
-        if not any(part.startswith(".") for part in path.relative_to(content_dir).parts) and (path.is_file() or path.is_symlink())
-    ]
-    return sorted(found, key=lambda path: path.relative_to(content_dir).as_posix())
+def _walk(content_dir: Path) -> list[tuple[str, Path]]:
+    """Return every non-hidden file under content_dir with its content path, in a stable order."""
+    found: list[tuple[str, Path]] = []
+    for folder, subfolders, names in os.walk(content_dir):
+        # A link to a folder is listed as a file, so that it is reported instead of followed.
+        links = [name for name in subfolders if os.path.islink(os.path.join(folder, name))]
+        subfolders[:] = [name for name in subfolders if not name.startswith(".") and name not in links]
+        relative = os.path.relpath(folder, content_dir).replace(os.sep, "/")
+        prefix = "" if relative == "." else relative + "/"
+        found.extend((prefix + name, Path(folder, name)) for name in [*names, *links] if not name.startswith("."))
+    return sorted(found)
 
 
 class _FileProblem(Exception):
@@ -91,17 +98,19 @@ def _fail(path: str, line: int, problem: str, fix: str, field: str = "file") -> 
     return _FileProblem(ContentError(path, line, field, problem, fix))
 
 
-def _load_file(root: Path, file_path: Path, content_path: str) -> SourceFile:
+def _load_file(root: Path, file_path: Path, content_path: str, known: Callable[[str, str], bool]) -> SourceFile:
     kind = kind_of(content_path)
     if kind is None:
         raise _fail(content_path, 1, *_placement_problem(content_path))
-    text = _read_text(root, file_path, content_path)
+    text, digest = _read_text(root, file_path, content_path)
+    if known(content_path, digest):
+        return SourceFile(kind, content_path, YamlMap(1), "", 0, digest, parsed=False)
     if content_path.endswith(".md"):
         front, body, body_line = _split_front_matter(text, content_path)
     else:
         front, body, body_line = text, "", 0
     data = _parse_fields(front, content_path, first_line=2 if content_path.endswith(".md") else 1)
-    return SourceFile(kind, content_path, data, body, body_line)
+    return SourceFile(kind, content_path, data, body, body_line, digest)
 
 
 def _placement_problem(content_path: str) -> tuple[str, str]:
@@ -117,7 +126,8 @@ def _placement_problem(content_path: str) -> tuple[str, str]:
     return "the build does not read a file here", f"move it to one of: {places} (or delete it)"
 
 
-def _read_text(root: Path, file_path: Path, content_path: str) -> str:
+def _read_text(root: Path, file_path: Path, content_path: str) -> tuple[str, str]:
+    """Return the file's text, with every line end made a newline, and a hash of its bytes."""
     try:
         raw = _read_bytes(root, file_path, content_path)
     except OSError as error:
@@ -150,7 +160,7 @@ def _read_text(root: Path, file_path: Path, content_path: str) -> str:
             "save the file as UTF-8 (in your editor's encoding setting), then check that character",
         ) from None
     # Editors count a line at each Windows (CR LF) or old Mac (CR) line end, and so does YAML.
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
 def _read_bytes(root: Path, file_path: Path, content_path: str) -> bytes:

@@ -30,6 +30,7 @@ from tracker.urls import (
     report_feed_url,
     report_url,
     response_url,
+    search_index_url,
     site_feed_url,
     status_url,
     update_url,
@@ -97,6 +98,7 @@ def build_model(content: Content, preview: bool = False) -> SiteModel:
         bodies=tuple(_body_view(body, commitments) for body in sorted(content.bodies, key=lambda body: body.name)),
         commitments=commitments,
         changes=find_changes(content, report_views, commitments),
+        search_indexes=tuple(sorted({search_index_url(report.id) for report in content.reports})),
         feed_url=site_feed_url(),
         preview=preview,
     )

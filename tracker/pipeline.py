@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
-from itertools import chain
 from pathlib import Path
 
 from tracker.assets import load_assets
 from tracker.attention import find_warnings
-from tracker.badges import badge_files
+from tracker.cache import CACHE_FOLDER, RecordCache, code_digest, digest_of, folder_digest, read_outputs, save_outputs
 from tracker.data import data_files
 from tracker.errors import ContentError, ContentErrors
-from tracker.feeds import feed_files
+from tracker.feeds import site_feed_file
 from tracker.ledger import (
     LEDGER_NAME,
     LedgerEntry,
@@ -27,9 +27,10 @@ from tracker.ledger import (
 )
 from tracker.load import kind_of, load_content
 from tracker.model import build_model
-from tracker.render import make_environment, plan_pages, render_page
-from tracker.search import index_search
+from tracker.render import RenderedPage, make_environment, render_page
+from tracker.search import index_search, plan_index_parts
 from tracker.sitemap import site_files
+from tracker.units import plan_units
 from tracker.validate import validate_content
 from tracker.views import SiteModel
 from tracker.write import Output, write_site, write_text_if_changed
@@ -44,11 +45,12 @@ class Project:
     assets: Path
     site: Path
     ledger: Path | None = None  # the committed list of every URL ever published
+    cache: Path | None = None  # where builds keep what the next build may reuse; None: every build is a full one
 
     @classmethod
     def at(cls, root: Path) -> Project:
         """Return the standard layout under root."""
-        return cls(root / "content", root / "templates", root / "assets", root / "site", root / LEDGER_NAME)
+        return cls(root / "content", root / "templates", root / "assets", root / "site", root / LEDGER_NAME, root / CACHE_FOLDER)
 
 
 @dataclass(frozen=True)
@@ -70,15 +72,18 @@ class CheckedSite:
     ledger: tuple[LedgerEntry, ...]
     published: tuple[str, ...]
     redirects: tuple[Redirect, ...]
+    digests: dict[str, str]  # each content file's path and a hash of its bytes
 
 
 def check_site(project: Project, today: date, options: BuildOptions = BuildOptions()) -> CheckedSite:
     """Load and validate all content; raise ContentErrors listing every problem."""
-    loaded = load_content(project.content)
+    records = RecordCache(project.cache)
+    loaded = load_content(project.content, known=records.knows)
     unloaded = frozenset(kind for error in loaded.errors if (kind := kind_of(error.path)))
-    content, errors = validate_content(loaded.files, today, unloaded)
+    content, errors = validate_content(loaded.files, today, unloaded, records)
     if loaded.errors or errors or content is None:
         raise ContentErrors([*loaded.errors, *errors])
+    records.save()
     warnings = find_warnings(content, today)
     if options.strict and warnings:
         raise ContentErrors(warnings)
@@ -89,18 +94,40 @@ def check_site(project: Project, today: date, options: BuildOptions = BuildOptio
     published, redirects = page_urls(model), find_redirects(content)
     if ledger_errors := check_ledger(LEDGER_NAME, ledger, published, redirects):
         raise ContentErrors(ledger_errors)
-    return CheckedSite(model, tuple(sorted(warnings)), ledger, published, redirects)
+    digests = {file.path: file.digest for file in loaded.files}
+    return CheckedSite(model, tuple(sorted(warnings)), ledger, published, redirects, digests)
 
 
 def build_site(project: Project, today: date, options: BuildOptions = BuildOptions()) -> CheckedSite:
-    """Build the whole site into project.site; return what was built and its warnings."""
+    """Build the whole site into project.site; return what was built and its warnings.
+
+    With a cache folder, only the units whose inputs changed since the last build are rendered.
+    """
     checked = check_site(project, today, options)
     model = checked.model
     assets = load_assets(project.assets)
     env = make_environment(project.templates, assets)
-    files = chain(site_files(model), feed_files(model), data_files(model), badge_files(model), [redirects_file(checked.redirects)])
-    output = Output(pages=list(plan_pages(model)), render=partial(render_page, env), files=files, assets=assets)
-    write_site(output, project.site, finish=partial(index_search, previous_site=project.site, reuse_stale=options.stale_search))
+    # Besides content: the code, the templates, the assets (their names hash their bytes) and the options.
+    not_content = [
+        code_digest(),
+        folder_digest(project.templates),
+        *(asset.output_path for asset in assets),
+        repr((model.settings, model.preview)),
+    ]
+    shared_key = digest_of(not_content)
+
+    def site_wide_files() -> Iterator[RenderedPage]:
+        yield from site_files(model)
+        yield site_feed_file(model)
+        yield from data_files(model)
+        yield redirects_file(checked.redirects)
+
+    units = plan_units(model, checked.digests, shared_key, site_wide_files)
+    output = Output(units=units, render=partial(render_page, env), assets=assets)
+    parts = plan_index_parts([(unit.report, unit.key, [plan.output_path for plan in unit.pages]) for unit in units if unit.report])
+    finish = partial(index_search, parts=parts, previous_site=project.site, reuse_stale=options.stale_search)
+    record = write_site(output, project.site, finish=finish, previous=read_outputs(project.cache, project.site))
+    save_outputs(project.cache, record)
     if project.ledger:
         write_text_if_changed(project.ledger, ledger_text(checked.ledger, checked.published))
     return checked

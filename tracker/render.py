@@ -13,7 +13,7 @@ from tracker.assets import Asset
 from tracker.markdown import render_markdown
 from tracker.model import long_date
 from tracker.urls import output_path, page_url
-from tracker.views import Link, SiteModel
+from tracker.views import Link, ReportView, SiteModel
 
 
 class PageContext(TypedDict):
@@ -62,87 +62,70 @@ def make_environment(templates_dir: Path, assets: tuple[Asset, ...]) -> jinja2.E
 
 def plan_pages(model: SiteModel) -> Iterator[PagePlan]:
     """Yield every page of the site, home first."""
-    home = Link("Home", "/")
-    yield _plan("/", "home.html", model, model.settings.title, model.settings.description, (), None)
-    yield _plan("/reports/", "reports.html", model, "Reports", "Every report this site follows.", (home,), None)
+    site_pages = plan_site_pages(model)
+    yield from site_pages[:2]
     for report in model.reports:
-        crumbs = (home,)
-        yield _plan(
-            report.url,
-            "report.html",
-            model,
-            report.record.title,
-            f"The recommendations of {report.record.title} and what became of them.",
-            crumbs,
-            report,
-        )
-        for rec in report.recommendations:
-            yield _plan(
-                rec.url,
-                "recommendation.html",
-                model,
-                f"{rec.heading}: {report.record.title}",
-                _first_words(rec.record.text),
-                (*crumbs, rec.report),
-                rec,
-            )
-            for commitment in rec.commitments:
-                if commitment.recommendations[0].url == rec.url:
-                    yield _plan(
-                        commitment.url,
-                        "commitment.html",
-                        model,
-                        commitment.record.title,
-                        f"Status: {commitment.status.label}. {commitment.record.quote}",
-                        (*crumbs, rec.report, Link(rec.heading, rec.url)),
-                        commitment,
-                    )
-        for response in report.responses:
-            yield _plan(
-                response.url,
-                "response.html",
-                model,
-                f"{response.from_body.short_name}'s response to {report.record.title}",
-                f"The full text of the response, {long_date(response.record.date)}.",
-                (*crumbs, response.report),
-                response,
-            )
+        yield from plan_report_pages(model, report)
+    yield from site_pages[2:]
+
+
+def plan_site_pages(model: SiteModel) -> list[PagePlan]:
+    """Return the pages that list or count items from every report: home and /reports/ first."""
+    home = Link("Home", "/")
+    pages = [
+        _plan("/", "home.html", model, model.settings.title, model.settings.description, (), None),
+        _plan("/reports/", "reports.html", model, "Reports", "Every report this site follows.", (home,), None),
+    ]
     for status in model.statuses:
-        yield _plan(status.url, "status.html", model, f"Commitments: {status.status.label}", status.status.definition, (home,), status)
-    for body in model.bodies:
-        yield _plan(
-            body.url,
-            "body.html",
-            model,
-            body.body.name,
-            f"The commitments {body.body.name} is responsible for, and their current status.",
-            (home,),
-            body,
+        pages.append(
+            _plan(status.url, "status.html", model, f"Commitments: {status.status.label}", status.status.definition, (home,), status)
         )
-    yield _plan(
-        "/changes/",
-        "changes.html",
-        model,
-        "Changes and corrections",
-        "Every change of a commitment’s status and every correction, newest first.",
-        (home,),
-        None,
-    )
-    yield _plan(
-        "/data/",
-        "data.html",
-        model,
-        "Open data",
-        "The tracker’s data as JSON, with its schema, and as CSV files: what each file holds.",
-        (home,),
-        None,
-    )
+    for body in model.bodies:
+        description = f"The commitments {body.body.name} is responsible for, and their current status."
+        pages.append(_plan(body.url, "body.html", model, body.body.name, description, (home,), body))
+    changes = "Every change of a commitment’s status and every correction, newest first."
+    pages.append(_plan("/changes/", "changes.html", model, "Changes and corrections", changes, (home,), None))
+    data = "The tracker’s data as JSON, with its schema, and as CSV files: what each file holds."
+    pages.append(_plan("/data/", "data.html", model, "Open data", data, (home,), None))
     for page in model.pages:
-        yield _plan(page_url(page.id), "page.html", model, page.title, page.description, (home,), page)
-    yield _plan("/search/", "search.html", model, "Search", "Search the reports, recommendations, commitments and updates.", (home,), None)
-    yield PagePlan(
-        "404.html", "404.html", _context(model, "Page not found", "There is no page at this address.", "/404.html", (home,), None)
-    )
+        pages.append(_plan(page_url(page.id), "page.html", model, page.title, page.description, (home,), page))
+    search = "Search the reports, recommendations, commitments and updates."
+    pages.append(_plan("/search/", "search.html", model, "Search", search, (home,), None))
+    not_found = _context(model, "Page not found", "There is no page at this address.", "/404.html", (home,), None)
+    pages.append(PagePlan("404.html", "404.html", not_found))
+    return pages
+
+
+def plan_report_pages(model: SiteModel, report: ReportView) -> Iterator[PagePlan]:
+    """Yield one report's own pages: the report, its recommendations, commitments and responses."""
+    crumbs = (Link("Home", "/"),)
+    title = report.record.title
+    yield _plan(report.url, "report.html", model, title, f"The recommendations of {title} and what became of them.", crumbs, report)
+    for rec in report.recommendations:
+        yield _plan(
+            rec.url, "recommendation.html", model, f"{rec.heading}: {title}", _first_words(rec.record.text), (*crumbs, rec.report), rec
+        )
+        for commitment in rec.commitments:
+            if commitment.recommendations[0].url == rec.url:
+                yield _plan(
+                    commitment.url,
+                    "commitment.html",
+                    model,
+                    commitment.record.title,
+                    f"Status: {commitment.status.label}. {commitment.record.quote}",
+                    (*crumbs, rec.report, Link(rec.heading, rec.url)),
+                    commitment,
+                )
+    for response in report.responses:
+        yield _plan(
+            response.url,
+            "response.html",
+            model,
+            f"{response.from_body.short_name}'s response to {title}",
+            f"The full text of the response, {long_date(response.record.date)}.",
+            (*crumbs, response.report),
+            response,
+        )
 
 
 def _plan(url: str, template: str, model: SiteModel, title: str, description: str, crumbs: tuple[Link, ...], item: Any) -> PagePlan:

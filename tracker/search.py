@@ -1,51 +1,74 @@
-"""Site search: a static Pagefind index, built over the finished pages.
+"""Site search: a static Pagefind index, built over the finished pages, in parts.
 
 The pagefind package on PyPI ships the indexer binary in its wheel, so nothing is downloaded.
-Indexing is the slowest step of a build, so an index is reused, file by file, whenever the
-pages it was made from are byte-for-byte the same.
+Indexing is the slowest step of a build, so the pages of each report go to one of a few parts
+(by a hash of the report's id), each its own Pagefind index under /pagefind/<part>/; the search
+page loads one and merges the others. A part whose reports' pages are unchanged (the same unit
+keys, see units.py) is copied from the previous site instead of indexed again, so an edit
+re-indexes one part, not the site.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
-INDEX_FOLDER = "pagefind"
-FINGERPRINT_FILE = ".pages-fingerprint"
+from tracker.cache import digest_of
+from tracker.urls import search_index_url
+from tracker.write import link_or_copy
+
+FINGERPRINT_FILE = ".inputs-fingerprint"
+CONCURRENT_INDEXERS = 2
 
 
 class SearchIndexFailed(Exception):
     """Raised when Pagefind cannot index the site."""
 
 
-def index_search(site_dir: Path, previous_site: Path | None = None, reuse_stale: bool = False) -> None:
-    """Write a Pagefind search index into site_dir/pagefind/, reusing the previous one if no page changed.
+@dataclass(frozen=True)
+class IndexPart:
+    """One part of the search index: where it goes, the pages it indexes, and a hash of their inputs."""
 
-    With reuse_stale (the live preview), any previous index is reused, so that a save shows at once.
+    url: str
+    pages: tuple[str, ...]  # output paths, relative to site/
+    fingerprint: str | None  # None: indexed every time
+
+
+def plan_index_parts(reports: Sequence[tuple[str, str | None, Sequence[str]]]) -> tuple[IndexPart, ...]:
+    """Group (report id, unit key, page paths) into index parts, ordered by URL."""
+    grouped: dict[str, list[tuple[str, str | None, Sequence[str]]]] = {}
+    for report in sorted(reports):
+        grouped.setdefault(search_index_url(report[0]), []).append(report)
+    parts = []
+    for url, members in sorted(grouped.items()):
+        keys = [key for _, key, _ in members]
+        fingerprint = None if None in keys else digest_of([version("pagefind"), *(f"{report_id}\0{key}" for report_id, key, _ in members)])
+        pages = tuple(page for _, _, paths in members for page in paths if page.endswith(".html"))
+        parts.append(IndexPart(url, pages, fingerprint))
+    return tuple(parts)
+
+
+def index_search(site_dir: Path, parts: Sequence[IndexPart], previous_site: Path | None = None, reuse_stale: bool = False) -> None:
+    """Write each part's Pagefind index into site_dir, reusing the previous site's where its inputs are unchanged.
+
+    With reuse_stale (the live preview), any previous index of a part is reused, so that a save shows at once.
     """
-    previous = previous_site / INDEX_FOLDER if previous_site else None
-    if previous and previous.is_dir() and reuse_stale:
-        shutil.copytree(previous, site_dir / INDEX_FOLDER, copy_function=_link_or_copy)
-        return
-    fingerprint = pages_fingerprint(site_dir)
-    if previous and _fingerprint_of(previous) == fingerprint:
-        shutil.copytree(previous, site_dir / INDEX_FOLDER, copy_function=_link_or_copy)
-        return
-    _run_pagefind(site_dir)
-    (site_dir / INDEX_FOLDER / FINGERPRINT_FILE).write_text(fingerprint, encoding="utf-8")
-
-
-def pages_fingerprint(site_dir: Path) -> str:
-    """Return a hash of every HTML page's path and bytes."""
-    digest = hashlib.sha256()
-    for page in sorted(site_dir.rglob("*.html")):
-        digest.update(page.relative_to(site_dir).as_posix().encode("utf-8") + b"\0")
-        digest.update(page.read_bytes() + b"\0")
-    return digest.hexdigest()
+    to_index = []
+    for part in parts:
+        folder = part.url.strip("/")
+        previous = previous_site / folder if previous_site else None
+        if previous and previous.is_dir() and (reuse_stale or (part.fingerprint and _fingerprint_of(previous) == part.fingerprint)):
+            shutil.copytree(previous, site_dir / folder, copy_function=link_or_copy)
+        else:
+            to_index.append(part)
+    with ThreadPoolExecutor(CONCURRENT_INDEXERS) as pool:
+        list(pool.map(lambda part: _index_part(site_dir, part), to_index))
 
 
 def _fingerprint_of(index: Path) -> str | None:
@@ -53,19 +76,28 @@ def _fingerprint_of(index: Path) -> str | None:
     return file.read_text(encoding="utf-8") if file.is_file() else None
 
 
-def _link_or_copy(source: str, destination: str) -> None:
+def _index_part(site_dir: Path, part: IndexPart) -> None:
+    """Index the part's pages alone: Pagefind reads a folder holding links to just those pages."""
+    folder = part.url.strip("/")
+    pages = site_dir.with_name(f"{site_dir.name}-search-{folder.replace('/', '-')}")
+    shutil.rmtree(pages, ignore_errors=True)
     try:
-        os.link(source, destination)
-    except OSError:
-        shutil.copy2(source, destination)
+        for page in part.pages:
+            (pages / page).parent.mkdir(parents=True, exist_ok=True)
+            link_or_copy(site_dir / page, pages / page)
+        _run_pagefind(pages, site_dir / folder)
+    finally:
+        shutil.rmtree(pages, ignore_errors=True)
+    if part.fingerprint:
+        (site_dir / folder / FINGERPRINT_FILE).write_text(part.fingerprint, encoding="utf-8")
 
 
-def _run_pagefind(site_dir: Path) -> None:
+def _run_pagefind(pages: Path, output: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--silent"],
+        [sys.executable, "-m", "pagefind", "--site", str(pages), "--output-path", str(output), "--silent"],
         capture_output=True,
         text=True,
         check=False,
     )
     if result.returncode != 0:
-        raise SearchIndexFailed(f"Pagefind could not index {site_dir}: {result.stdout}{result.stderr}")
+        raise SearchIndexFailed(f"Pagefind could not index {pages}: {result.stdout}{result.stderr}")

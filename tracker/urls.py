@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 
 def report_url(report_id: str) -> str:
     """Return the URL of a report page."""
@@ -72,3 +74,12 @@ def commitment_feed_url(commitment_id: str) -> str:
 def badge_url(commitment_id: str) -> str:
     """Return the URL of a commitment's status badge."""
     return f"{commitment_url(commitment_id)}badge.svg"
+
+
+SEARCH_INDEX_PARTS = 8  # enough that an edit re-indexes an eighth of the site; few enough for the browser to merge
+
+
+def search_index_url(report_id: str) -> str:
+    """Return the URL of the part of the search index that holds a report's pages (see search.py)."""
+    part = int.from_bytes(hashlib.blake2b(report_id.encode("utf-8"), digest_size=4).digest(), "big") % SEARCH_INDEX_PARTS
+    return f"/pagefind/{part}/"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import PurePosixPath
-from typing import TypeVar
+from typing import TypeVar, cast
 
+from tracker.cache import RecordCache
 from tracker.consistency import check_consistency
 from tracker.errors import ContentError
 from tracker.fields import FieldReader
@@ -39,41 +41,53 @@ from tracker.records import (
 from tracker.references import Unreadable
 
 R = TypeVar("R")
+InReport = TypeVar("InReport", Recommendation, Response, Commitment, Update)
 SOURCE_FIELDS = ("title", "kind", "url", "reference", "publisher", "published", "https_unavailable")
 DEFAULT_STALE_AFTER_DAYS = 365
 
 
 def validate_content(
-    files: tuple[SourceFile, ...], today: date, unloaded_kinds: frozenset[str] = frozenset()
+    files: tuple[SourceFile, ...], today: date, unloaded_kinds: frozenset[str] = frozenset(), records: RecordCache | None = None
 ) -> tuple[Content | None, list[ContentError]]:
     """Return the validated content, or None with every error found.
 
     unloaded_kinds are the kinds of files that failed to load: references to them are not
-    reported again, since the file's own error explains them.
+    reported again, since the file's own error explains them. records holds what earlier builds
+    validated: a file it knows is not read again (load left it unparsed).
     """
     errors: list[ContentError] = []
+    cache = records or RecordCache(None)
     unreadable = Unreadable(kinds=set(unloaded_kinds))
     by_kind: dict[str, list[SourceFile]] = {}
     for file in files:
         by_kind.setdefault(file.kind, []).append(file)
     _require_single(by_kind, [kind for kind in ("site", "statuses", "stances") if kind not in unloaded_kinds], errors)
-    report_folders = _report_folders(by_kind.get("report", []))
 
     def read_all(kind: str, reader: Callable[[SourceFile, list[ContentError]], R | None]) -> tuple[R, ...]:
-        records = []
+        found = []
         for file in by_kind.get(kind, []):
-            record = _read_file(file, reader, errors)
+            record = cast("R | None", cache.recall(file)) if not file.parsed else _read_file(file, reader, errors)
             if record is None:
                 unreadable.ids.setdefault(kind, set()).add(str(file.data.get("id") or "").strip())
                 unreadable.kinds.update({"statuses", "stances", "site"} & {kind})
             else:
-                records.append(record)
-        return tuple(records)
+                cache.keep(file, record)
+                found.append(record)
+        return tuple(found)
 
-    def in_report(
-        reader: Callable[[SourceFile, str, list[ContentError]], R | None],
-    ) -> Callable[[SourceFile, list[ContentError]], R | None]:
-        return lambda file, errs: reader(file, _report_of(file, report_folders, errs), errs)
+    reports = read_all("report", read_report)
+    report_folders = _report_folders(by_kind.get("report", []), reports)
+
+    def in_report(kind: str, reader: Callable[[SourceFile, list[ContentError]], InReport]) -> tuple[InReport, ...]:
+        placed = []
+        for record in read_all(kind, reader):
+            before = len(errors)
+            report_id = _report_of(record.path, report_folders, errors)
+            if len(errors) == before:
+                placed.append(replace(record, report=report_id))
+            else:
+                unreadable.ids.setdefault(kind, set()).add(record.id)
+        return tuple(placed)
 
     settings = read_all("site", read_site)
     statuses = tuple(status for group in read_all("statuses", read_statuses) for status in group)
@@ -84,11 +98,11 @@ def validate_content(
         stances=stances,
         bodies=read_all("body", read_body),
         pages=read_all("page", read_page),
-        reports=read_all("report", read_report),
-        recommendations=read_all("recommendation", in_report(read_recommendation)),
-        responses=read_all("response", in_report(read_response)),
-        commitments=read_all("commitment", in_report(read_commitment)),
-        updates=read_all("update", in_report(read_update)),
+        reports=reports,
+        recommendations=in_report("recommendation", read_recommendation),
+        responses=in_report("response", read_response),
+        commitments=in_report("commitment", read_commitment),
+        updates=in_report("update", read_update),
     )
     errors.extend(check_consistency(content, today, unreadable))
     if errors or not settings:
@@ -110,21 +124,23 @@ def _require_single(by_kind: dict[str, list[SourceFile]], kinds: list[str], erro
             )
 
 
-def _report_folders(report_files: list[SourceFile]) -> dict[str, str]:
-    folders: dict[str, str] = {}
+def _report_folders(report_files: list[SourceFile], reports: tuple[Report, ...]) -> dict[str, str]:
+    """Return each report folder's report id: from its record, or from its file's fields if it has errors."""
+    folders = {str(PurePosixPath(report.path).parent): report.id for report in reports}
     for file in report_files:
         report_id = file.data.get("id")
-        if isinstance(report_id, str):
-            folders[str(PurePosixPath(file.path).parent)] = report_id.strip()
+        folder = str(PurePosixPath(file.path).parent)
+        if folder not in folders and isinstance(report_id, str):
+            folders[folder] = report_id.strip()
     return folders
 
 
-def _report_of(file: SourceFile, report_folders: dict[str, str], errors: list[ContentError]) -> str:
-    folder = str(PurePosixPath(file.path).parents[1])
+def _report_of(path: str, report_folders: dict[str, str], errors: list[ContentError]) -> str:
+    folder = str(PurePosixPath(path).parents[1])
     if folder not in report_folders:
         errors.append(
             ContentError(
-                file.path,
+                path,
                 1,
                 "file",
                 f"there is no {folder}/report.md for this file to belong to",
@@ -232,7 +248,7 @@ def read_report(file: SourceFile, errors: list[ContentError]) -> Report:
     )
 
 
-def read_recommendation(file: SourceFile, report: str, errors: list[ContentError]) -> Recommendation:
+def read_recommendation(file: SourceFile, errors: list[ContentError]) -> Recommendation:
     """Read a recommendation: content/reports/*/recommendations/*.md."""
     fields = FieldReader(file.path, file.data, errors)
     fields.check_known(("id", "number", "addressed_to", "text_source", "related", "corrections", "former_ids"))
@@ -245,7 +261,7 @@ def read_recommendation(file: SourceFile, report: str, errors: list[ContentError
         )
     return Recommendation(
         id=fields.identifier(),
-        report=report,
+        report="",  # its folder's report: set by validate_content
         number=fields.integer("number"),
         addressed_to=fields.id_list("addressed_to"),
         text=_body_markdown(file, errors, True, "text"),
@@ -259,7 +275,7 @@ def read_recommendation(file: SourceFile, report: str, errors: list[ContentError
     )
 
 
-def read_response(file: SourceFile, report: str, errors: list[ContentError]) -> Response:
+def read_response(file: SourceFile, errors: list[ContentError]) -> Response:
     """Read a response: content/reports/*/responses/*.md, the letter verbatim below the fields."""
     fields = FieldReader(file.path, file.data, errors)
     fields.check_known(("id", "reference", "date", "from", "signed_by", "to", "source", "answers", "disputes", "former_ids"))
@@ -270,7 +286,7 @@ def read_response(file: SourceFile, report: str, errors: list[ContentError]) -> 
     )
     return Response(
         id=fields.identifier(),
-        report=report,
+        report="",  # its folder's report: set by validate_content
         reference=fields.text("reference"),
         date=fields.required_date("date") or date.min,
         from_body=fields.identifier("from"),
@@ -286,7 +302,7 @@ def read_response(file: SourceFile, report: str, errors: list[ContentError]) -> 
     )
 
 
-def read_commitment(file: SourceFile, report: str, errors: list[ContentError]) -> Commitment:
+def read_commitment(file: SourceFile, errors: list[ContentError]) -> Commitment:
     """Read a commitment: content/reports/*/commitments/*.md."""
     fields = FieldReader(file.path, file.data, errors)
     fields.check_known(
@@ -308,7 +324,7 @@ def read_commitment(file: SourceFile, report: str, errors: list[ContentError]) -
     target = fields.optional_mapping("target")
     return Commitment(
         id=fields.identifier(),
-        report=report,
+        report="",  # its folder's report: set by validate_content
         title=fields.text("title"),
         recommendations=fields.id_list("recommendations"),
         response=fields.identifier("response"),
@@ -327,7 +343,7 @@ def read_commitment(file: SourceFile, report: str, errors: list[ContentError]) -
     )
 
 
-def read_update(file: SourceFile, report: str, errors: list[ContentError]) -> Update:
+def read_update(file: SourceFile, errors: list[ContentError]) -> Update:
     """Read a progress update: content/reports/*/updates/*.md."""
     fields = FieldReader(file.path, file.data, errors)
     fields.check_known(("id", "commitment", "date", "status", "sources", "body_claim", "corrections"))
@@ -343,7 +359,7 @@ def read_update(file: SourceFile, report: str, errors: list[ContentError]) -> Up
         fields.error("sources", "an update must name at least one source", "add a `- title:` entry under `sources:`")
     return Update(
         id=fields.identifier(),
-        report=report,
+        report="",  # its folder's report: set by validate_content
         commitment=fields.identifier("commitment"),
         date=fields.required_date("date") or date.min,
         status=fields.identifier("status"),

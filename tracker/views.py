@@ -194,5 +194,6 @@ class SiteModel:
     bodies: tuple[BodyView, ...]
     commitments: tuple[CommitmentView, ...]
     changes: tuple[ChangeView, ...]
+    search_indexes: tuple[str, ...]  # the URLs of the parts of the search index
     feed_url: str
     preview: bool

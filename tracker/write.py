@@ -14,14 +14,16 @@ import posixpath
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import minify_html
 
 from tracker.assets import Asset
+from tracker.cache import OutputRecord, UnitRecord
 from tracker.render import PagePlan, RenderedPage
+from tracker.units import Unit
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -36,39 +38,72 @@ class OutputCollision(Exception):
 
 @dataclass(frozen=True)
 class Output:
-    """Everything a build writes: pages to render, finished files, and static assets."""
+    """Everything a build writes: units of pages and files, and static assets."""
 
-    pages: Sequence[PagePlan]
+    units: Sequence[Unit]
     render: Callable[[PagePlan], RenderedPage]
-    files: Iterable[RenderedPage]  # produced one at a time, so that they never all sit in memory
     assets: Sequence[Asset]
 
 
-def write_site(output: Output, site_dir: Path, finish: Callable[[Path], None] | None = None) -> int:
+def write_site(
+    output: Output, site_dir: Path, finish: Callable[[Path], None] | None = None, previous: Mapping[str, UnitRecord] | None = None
+) -> OutputRecord:
     """Write every output into a fresh folder, run finish on it, then swap it in for site_dir.
 
-    Return the number of files written (before finish).
+    previous describes the units of the site now in site_dir: a unit whose key is unchanged is
+    linked from there instead of rendered. Return what the new site holds.
     """
+    earlier = previous or {}
+    reused = {unit.name: earlier[unit.name].paths for unit in output.units if _is_unchanged(unit, earlier.get(unit.name), site_dir)}
+    built = [unit for unit in output.units if unit.name not in reused]
     claimed: set[str] = set()
-    paths = [claim(claimed, plan.output_path) for plan in output.pages] + [claim(claimed, asset.output_path) for asset in output.assets]
+    pages = [plan for unit in built for plan in unit.pages]
+    paths = [claim(claimed, plan.output_path) for plan in pages] + [claim(claimed, asset.output_path) for asset in output.assets]
+    paths += [claim(claimed, path) for unit_paths in reused.values() for path in unit_paths]
     staging = site_dir.with_name(f".{site_dir.name}.building-{os.getpid()}")
     remove_stale_builds(site_dir)
     try:
         staging.mkdir(parents=True)
         _make_folders(staging, paths)
-        _write_pages(output.pages, output.render, staging)
+        for path in (path for unit_paths in reused.values() for path in unit_paths):
+            link_or_copy(site_dir / path, staging / path)
+        _write_pages(pages, output.render, staging)
         for asset in output.assets:
             _write_bytes(staging, asset.output_path, asset.data)
-        for file in output.files:
-            path = claim(claimed, file.output_path)
-            (staging / path).parent.mkdir(parents=True, exist_ok=True)
-            _write_bytes(staging, path, _encode(file))
+        written = dict(reused)
+        for unit in built:
+            files = [_write_file(staging, claim(claimed, file.output_path), file) for file in unit.files()]
+            written[unit.name] = tuple(plan.output_path for plan in unit.pages) + tuple(files)
         if finish is not None:
             finish(staging)
+        record = OutputRecord(
+            staging.stat().st_ino, {unit.name: UnitRecord(unit.key, written[unit.name]) for unit in output.units if unit.key}
+        )
         _swap_into_place(staging, site_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return len(claimed)
+    return record
+
+
+def _is_unchanged(unit: Unit, earlier: UnitRecord | None, site_dir: Path) -> bool:
+    """Whether the unit's files in site_dir were made from the same inputs, and are all still there."""
+    if unit.key is None or earlier is None or earlier.key != unit.key:
+        return False
+    return all(os.path.isfile(site_dir / path) for path in earlier.paths)
+
+
+def _write_file(staging: Path, path: str, file: RenderedPage) -> str:
+    (staging / path).parent.mkdir(parents=True, exist_ok=True)
+    _write_bytes(staging, path, _encode(file))
+    return path
+
+
+def link_or_copy(source: str | Path, destination: str | Path) -> None:
+    """Hard-link a file of the previous site into the new one (the old site is deleted, not changed)."""
+    try:
+        os.link(source, destination)
+    except OSError:
+        shutil.copy2(source, destination)
 
 
 def claim(claimed: set[str], path: str) -> str:

@@ -1,0 +1,121 @@
+"""A rebuild that reuses the build cache gives, byte for byte, the site a full build gives."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import FIXTURE_TODAY, ROOT, add_report_copy, copy_fixture
+from tracker.cache import CACHE_FOLDER
+from tracker.pipeline import Project, build_site
+
+Edit = Callable[[Path], None]
+
+
+def _tree(site: Path) -> dict[str, bytes]:
+    return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """A project of three fictional reports, the second linked to the first, with its own templates and a build cache."""
+    root = tmp_path / "project"
+    content = copy_fixture(root / "content")
+    add_report_copy(content, "swings", related_to="benches-r1")
+    add_report_copy(content, "lamps")
+    shutil.copytree(ROOT / "templates", root / "templates")
+    shutil.copytree(ROOT / "assets", root / "assets")
+    return Project(root / "content", root / "templates", root / "assets", root / "site", None, root / CACHE_FOLDER)
+
+
+def _full_build(project: Project, site: Path) -> dict[str, bytes]:
+    build_site(Project(project.content, project.templates, project.assets, site), FIXTURE_TODAY)
+    return _tree(site)
+
+
+def _replace(relative: str, old: str, new: str) -> Edit:
+    def edit(root: Path) -> None:
+        file = root / relative
+        text = file.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} is not in {relative}"
+        file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    return edit
+
+
+def _add_update(root: Path) -> None:
+    update = (root / "content/reports/lamps/updates/u1.md").read_text(encoding="utf-8")
+    (root / "content/reports/lamps/updates/u3.md").write_text(update.replace("id: lamps-u1", "id: lamps-u3"), encoding="utf-8")
+
+
+EDITS: dict[str, Edit] = {
+    "a commitment's title": _replace(
+        "content/reports/lamps/commitments/paint.md", "title: Paint every bench green", "title: Paint every lamp green"
+    ),
+    "an update's words": _replace("content/reports/benches/updates/u2.md", "Fictional", "Invented"),
+    "a new update": _add_update,
+    "the title of a report another one links to": _replace(
+        "content/reports/benches/report.md", 'title: "Fictional', 'title: "Revised fictional'
+    ),
+    "a body's name": _replace("content/bodies/office.yaml", "name: ", "name: The "),
+    "a status's label": _replace(
+        "content/statuses.yaml",
+        "label: ",
+        "label: Now ",
+    ),
+    "a template": _replace("templates/commitment.html", "{% block main %}", "{% block main %}<p>Template changed.</p>"),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS.values(), ids=EDITS.keys())
+def test_a_rebuild_after_an_edit_equals_a_full_build(project: Project, tmp_path: Path, edit: Edit) -> None:
+    build_site(project, FIXTURE_TODAY)
+    assert _tree(project.site) == _full_build(project, tmp_path / "before")
+    edit(project.content.parent)
+    build_site(project, FIXTURE_TODAY)
+    after = _full_build(project, tmp_path / "after")
+    assert _tree(project.site) == after
+    assert after != _tree(tmp_path / "before"), "the edit should change the site"
+
+
+def test_an_edit_renders_only_its_report_and_the_site_wide_pages(project: Project) -> None:
+    build_site(project, FIXTURE_TODAY)
+    before = {path: (project.site / path).stat().st_ino for path in _tree(project.site)}
+    EDITS["a commitment's title"](project.content.parent)
+    build_site(project, FIXTURE_TODAY)
+    rewritten = {path for path in _tree(project.site) if before.get(path) != (project.site / path).stat().st_ino}
+    assert "commitments/lamps-c1/index.html" in rewritten
+    assert "feeds/commitments/lamps-c1.xml" in rewritten
+    assert "index.html" in rewritten  # the home page lists every report
+    assert not {path for path in rewritten if "benches" in path or "swings" in path}, "other reports' files are reused"
+    assert not {path for path in rewritten if path.startswith("pagefind/")} - {
+        path for path in rewritten if path.startswith(f"pagefind/{_part_of(project, 'lamps')}/")
+    }, "only the edited report's part of the search index is made again"
+
+
+def test_a_cache_that_cannot_be_read_gives_a_full_build(project: Project, tmp_path: Path) -> None:
+    build_site(project, FIXTURE_TODAY)
+    assert project.cache is not None
+    for file in project.cache.iterdir():
+        file.write_bytes(b"not a cache")
+    EDITS["an update's words"](project.content.parent)
+    build_site(project, FIXTURE_TODAY)
+    assert _tree(project.site) == _full_build(project, tmp_path / "full")
+
+
+def test_a_site_changed_by_hand_is_not_reused(project: Project, tmp_path: Path) -> None:
+    build_site(project, FIXTURE_TODAY)
+    shutil.rmtree(project.site / "commitments/swings-c1")
+    build_site(project, FIXTURE_TODAY)
+    assert _tree(project.site) == _full_build(project, tmp_path / "full")
+
+
+def _part_of(project: Project, report_folder: str) -> str:
+    from tracker.urls import search_index_url
+
+    text = (project.content / f"reports/{report_folder}/report.md").read_text(encoding="utf-8")
+    report_id = next(line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("id:"))
+    return search_index_url(report_id).strip("/").split("/")[1]

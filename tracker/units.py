@@ -1,0 +1,93 @@
+"""Units of output, each with a key: a hash of everything its files are made from.
+
+A report's unit is its own pages (the report, its recommendations, commitments and responses),
+its feeds and its commitments' badges. They show nothing of other reports except those linked
+by `related`, so the key hashes the site-wide inputs (code, templates, assets, options and every
+content file outside reports/) with the files of the report's folder and of the linked reports'
+folders. When a key is unchanged since the last build, the unit's files are taken from the
+previous site instead of rendered again (write.py).
+
+The site-wide unit (home, the lists, changes, open data, the site feed, the sitemap) lists or
+counts items of every report, so it has no key and is built every time.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from itertools import chain
+
+from tracker.badges import report_badge_files
+from tracker.cache import digest_of
+from tracker.feeds import report_feed_files
+from tracker.render import PagePlan, RenderedPage, plan_report_pages, plan_site_pages
+from tracker.views import ReportView, SiteModel
+
+SITE_UNIT = "site"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """Pages and files that are built together from the same inputs."""
+
+    name: str
+    report: str | None  # the report whose unit this is; None: the site-wide unit
+    key: str | None  # a hash of every input; None: built every time
+    pages: tuple[PagePlan, ...]
+    files: Callable[[], Iterable[RenderedPage]]  # called only if the unit is built, one file at a time
+
+
+def plan_units(
+    model: SiteModel, digests: Mapping[str, str], shared_key: str, site_files: Callable[[], Iterable[RenderedPage]]
+) -> list[Unit]:
+    """Return the site-wide unit, then one unit per report.
+
+    digests maps each content path to a hash of its bytes; shared_key hashes the inputs that are
+    not content (code, templates, assets, options).
+    """
+    by_folder: dict[str, list[str]] = defaultdict(list)
+    for path, digest in sorted(digests.items()):
+        by_folder[report_folder(path) or ""].append(f"{path}\0{digest}")
+    site_key = digest_of([shared_key, *by_folder[""]])
+    linked = linked_reports(model)
+    folders = {report.record.id: report_folder(report.record.path) or "" for report in model.reports}
+    units = [Unit(SITE_UNIT, None, None, tuple(plan_site_pages(model)), site_files)]
+    for report in model.reports:
+        inputs = chain.from_iterable(by_folder[folders[other]] for other in sorted({report.record.id, *linked[report.record.id]}))
+        units.append(
+            Unit(
+                f"report:{report.record.id}",
+                report.record.id,
+                digest_of([site_key, *inputs]),
+                tuple(plan_report_pages(model, report)),
+                partial(report_files, model, report),
+            )
+        )
+    return units
+
+
+def report_files(model: SiteModel, report: ReportView) -> Iterable[RenderedPage]:
+    """Yield a report's feeds and its commitments' badges."""
+    yield from report_feed_files(model, report)
+    yield from report_badge_files(report)
+
+
+def report_folder(content_path: str) -> str | None:
+    """Return the report folder a content path is in (reports/<folder>), or None outside reports/."""
+    parts = content_path.split("/")
+    return "/".join(parts[:2]) if len(parts) > 2 and parts[0] == "reports" else None
+
+
+def linked_reports(model: SiteModel) -> dict[str, set[str]]:
+    """Return, for each report, the other reports its recommendations link to or are linked from."""
+    report_of_url = {rec.url: report.record.id for report in model.reports for rec in report.recommendations}
+    linked: dict[str, set[str]] = {report.record.id: set() for report in model.reports}
+    for report in model.reports:
+        for rec in report.recommendations:
+            for link in rec.related:
+                other = report_of_url[link.url]
+                linked[report.record.id].add(other)
+                linked[other].add(report.record.id)
+    return linked
