@@ -166,6 +166,17 @@ def test_only_pages_about_one_record_are_indexed_for_search(fixture_site: Path) 
     assert not read_page(fixture_site, "/").xpath("//*[@data-pagefind-body][not(self::main)]")
 
 
+def test_search_indexes_a_record_on_its_own_page_not_where_it_is_listed(fixture_site: Path) -> None:
+    report = read_page(fixture_site, "/reports/benches-2021/")
+    assert report.xpath("//ol[@class='recommendation-list'][@data-pagefind-ignore]")
+    rec = read_page(fixture_site, "/recommendations/benches-r1/")
+    listed = rec.xpath("//a[@href='/commitments/benches-c1/']")
+    assert listed and all(link.xpath("ancestor::*[@data-pagefind-ignore]") for link in listed)
+    commitment = read_page(fixture_site, "/commitments/benches-c1/")
+    assert not commitment.xpath("//*[@id='what-was-promised']/ancestor-or-self::*[@data-pagefind-ignore]")
+    assert commitment.xpath("//p[@class='citation']/ancestor::*[@data-pagefind-ignore]")
+
+
 def test_the_footer_links_to_changes_data_feed_search_and_accessibility(fixture_site: Path) -> None:
     links = read_page(fixture_site, "/").xpath("//footer//a")
     assert [(text_of(link), link.get("href")) for link in links] == [

@@ -18,12 +18,13 @@ import hashlib
 import json
 import os
 import pickle
+import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from tracker.load import SourceFile
+from tracker.load import FileStamp, SourceFile
 
 CACHE_FOLDER = ".tracker-cache"
 RECORDS_FILE = "records.pickle"
@@ -55,34 +56,61 @@ def digest_of(parts: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
+# A file changed within this long of the cache being written might not show it in its
+# modification time (a coarse clock), so its stamp is not trusted: it is read and hashed again.
+_STAMP_MARGIN_NS = 2_000_000_000
+
+
 class RecordCache:
-    """Validated records by (content path, hash of the file's bytes), read from and saved to disk."""
+    """Validated records by (content path, hash of the file's bytes), read from and saved to disk.
+
+    It also keeps each file's stamp (modification time, size, inode) with its hash, so that an
+    unchanged file need not be read to know its hash.
+    """
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
-        self._earlier: dict[tuple[str, str], object] = _read_records(folder / RECORDS_FILE) if folder else {}
+        stored = _read_stored(folder / RECORDS_FILE) if folder else _Stored()
+        self._earlier = stored.records
+        self._stamps = {path: stamp for path, stamp in stored.stamps.items() if stamp[0][0] < stored.written_ns - _STAMP_MARGIN_NS}
         self._now: dict[tuple[str, str], object] = {}
+        self._now_stamps: dict[str, tuple[FileStamp, str]] = {}
 
     def knows(self, path: str, digest: str) -> bool:
         """Whether an earlier build validated this file with exactly these bytes."""
         return (path, digest) in self._earlier
 
+    def unchanged_digest(self, path: str, stamp: FileStamp) -> str | None:
+        """Return the hash of the file's bytes if an earlier build saw it with this very stamp."""
+        seen = self._stamps.get(path)
+        return seen[1] if seen and seen[0] == stamp else None
+
     def recall(self, file: SourceFile) -> object | None:
         """Return the file's record from an earlier build, or None."""
         record = self._earlier.get((file.path, file.digest))
         if record is not None:
-            self._now[(file.path, file.digest)] = record
+            self.keep(file, record)
         return record
 
     def keep(self, file: SourceFile, record: object) -> None:
         """Remember a record this build validated."""
         self._now[(file.path, file.digest)] = record
+        if file.stamp:
+            self._now_stamps[file.path] = (file.stamp, file.digest)
 
     def save(self) -> None:
-        """Write this build's records, unless they are the ones already on disk."""
-        if self.folder is None or self._now.keys() == self._earlier.keys():
+        """Write this build's records, unless nothing changed since they were written."""
+        if self.folder is None or (self._now.keys() == self._earlier.keys() and self._now_stamps.items() <= self._stamps.items()):
             return
-        _write_atomically(self.folder / RECORDS_FILE, pickle.dumps((code_digest(), self._now), protocol=pickle.HIGHEST_PROTOCOL))
+        stored = _Stored(time.time_ns(), self._now, self._now_stamps)
+        _write_atomically(self.folder / RECORDS_FILE, pickle.dumps((code_digest(), stored), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+@dataclass(frozen=True)
+class _Stored:
+    written_ns: int = 0
+    records: dict[tuple[str, str], object] = field(default_factory=dict)
+    stamps: dict[str, tuple[FileStamp, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -123,13 +151,13 @@ def save_outputs(folder: Path | None, record: OutputRecord) -> None:
     _write_atomically(folder / OUTPUTS_FILE, text.encode("utf-8"))
 
 
-def _read_records(path: Path) -> dict[tuple[str, str], object]:
+def _read_stored(path: Path) -> _Stored:
     try:
         with path.open("rb") as file:
-            code, records = pickle.load(file)
+            code, stored = pickle.load(file)
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
-        return {}
-    return records if code == code_digest() and isinstance(records, dict) else {}
+        return _Stored()
+    return stored if code == code_digest() and isinstance(stored, _Stored) else _Stored()
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

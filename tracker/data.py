@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable, Iterable
 from datetime import date
+
+import orjson
 
 from tracker.records import Body, Source, Stance, Status
 from tracker.render import RenderedPage
@@ -36,7 +37,7 @@ def data_files(model: SiteModel) -> list[RenderedPage]:
 
 def dump_json(value: object) -> str:
     """Return JSON text with sorted keys, two-space indents, UTF-8 and a final newline."""
-    return json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode("utf-8") + "\n"
 
 
 # Walking the model -------------------------------------------------------------------------------

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable
+import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 from tracker.errors import ContentError
 from tracker.yaml_strict import YamlList, YamlMap, YamlProblem, parse_yaml, problem_to_error
@@ -32,6 +33,18 @@ KIND_PATTERNS: tuple[tuple[str, str], ...] = (
 _KIND_REGEXES = tuple((kind, re.compile(re.escape(pattern).replace(r"\*", "[^/]*"))) for kind, pattern in KIND_PATTERNS)
 
 
+FileStamp = tuple[int, int, int]  # modification time (ns), size, inode
+
+
+def file_stamp(path: Path) -> FileStamp | None:
+    """Return a plain file's modification time, size and inode; None for a link or anything else."""
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return None
+    return (found.st_mtime_ns, found.st_size, found.st_ino) if stat.S_ISREG(found.st_mode) else None
+
+
 @dataclass(frozen=True)
 class SourceFile:
     """One content file: its kind, its fields with their lines, and its Markdown body."""
@@ -42,6 +55,7 @@ class SourceFile:
     body: str
     body_line: int
     digest: str  # a hash of the file's bytes: the build cache's key
+    stamp: FileStamp | None  # its modification time, size and inode; None for a link
     parsed: bool = True  # False when the build cache already holds this file's record: data and body are left empty
 
 
@@ -53,11 +67,32 @@ class LoadResult:
     errors: tuple[ContentError, ...]
 
 
-def load_content(content_dir: Path, known: Callable[[str, str], bool] = lambda path, digest: False) -> LoadResult:
+class KnownFiles(Protocol):
+    """What the build cache knows of content files (see cache.RecordCache)."""
+
+    def knows(self, path: str, digest: str) -> bool:
+        """Whether the cache holds the record of this file with these bytes."""
+
+    def unchanged_digest(self, path: str, stamp: FileStamp) -> str | None:
+        """The hash of the file's bytes, if the cache saw it with this stamp, safely before now."""
+
+
+class _NothingKnown:
+    def knows(self, path: str, digest: str) -> bool:
+        return False
+
+    def unchanged_digest(self, path: str, stamp: FileStamp) -> str | None:
+        return None
+
+
+NOTHING_KNOWN = _NothingKnown()
+
+
+def load_content(content_dir: Path, known: KnownFiles = NOTHING_KNOWN) -> LoadResult:
     """Read every file under content_dir, collecting errors instead of stopping.
 
-    A file for which known(path, digest) is true is read and checked but not parsed: the build
-    cache holds its record.
+    A file the build cache knows is not parsed: the cache holds its record. A plain file whose
+    modification time, size and inode are as the cache saw them is not even read, as git does.
     """
     files: list[SourceFile] = []
     errors: list[ContentError] = []
@@ -98,19 +133,23 @@ def _fail(path: str, line: int, problem: str, fix: str, field: str = "file") -> 
     return _FileProblem(ContentError(path, line, field, problem, fix))
 
 
-def _load_file(root: Path, file_path: Path, content_path: str, known: Callable[[str, str], bool]) -> SourceFile:
+def _load_file(root: Path, file_path: Path, content_path: str, known: KnownFiles) -> SourceFile:
     kind = kind_of(content_path)
     if kind is None:
         raise _fail(content_path, 1, *_placement_problem(content_path))
+    stamp = file_stamp(file_path)
+    digest = known.unchanged_digest(content_path, stamp) if stamp else None
+    if digest and known.knows(content_path, digest):
+        return SourceFile(kind, content_path, YamlMap(1), "", 0, digest, stamp, parsed=False)
     text, digest = _read_text(root, file_path, content_path)
-    if known(content_path, digest):
-        return SourceFile(kind, content_path, YamlMap(1), "", 0, digest, parsed=False)
+    if known.knows(content_path, digest):
+        return SourceFile(kind, content_path, YamlMap(1), "", 0, digest, stamp, parsed=False)
     if content_path.endswith(".md"):
         front, body, body_line = _split_front_matter(text, content_path)
     else:
         front, body, body_line = text, "", 0
     data = _parse_fields(front, content_path, first_line=2 if content_path.endswith(".md") else 1)
-    return SourceFile(kind, content_path, data, body, body_line, digest)
+    return SourceFile(kind, content_path, data, body, body_line, digest, stamp)
 
 
 def _placement_problem(content_path: str) -> tuple[str, str]:

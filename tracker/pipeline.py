@@ -78,7 +78,7 @@ class CheckedSite:
 def check_site(project: Project, today: date, options: BuildOptions = BuildOptions()) -> CheckedSite:
     """Load and validate all content; raise ContentErrors listing every problem."""
     records = RecordCache(project.cache)
-    loaded = load_content(project.content, known=records.knows)
+    loaded = load_content(project.content, known=records)
     unloaded = frozenset(kind for error in loaded.errors if (kind := kind_of(error.path)))
     content, errors = validate_content(loaded.files, today, unloaded, records)
     if loaded.errors or errors or content is None:

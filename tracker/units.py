@@ -8,7 +8,7 @@ folders. When a key is unchanged since the last build, the unit's files are take
 previous site instead of rendered again (write.py).
 
 The site-wide unit (home, the lists, changes, open data, the site feed, the sitemap) lists or
-counts items of every report, so it has no key and is built every time.
+counts items of every report, so its key hashes every input: it is built again after any edit.
 """
 
 from __future__ import annotations
@@ -51,9 +51,10 @@ def plan_units(
     for path, digest in sorted(digests.items()):
         by_folder[report_folder(path) or ""].append(f"{path}\0{digest}")
     site_key = digest_of([shared_key, *by_folder[""]])
+    every_input = digest_of([shared_key, *(entry for folder in sorted(by_folder) for entry in by_folder[folder])])
     linked = linked_reports(model)
     folders = {report.record.id: report_folder(report.record.path) or "" for report in model.reports}
-    units = [Unit(SITE_UNIT, None, None, tuple(plan_site_pages(model)), site_files)]
+    units = [Unit(SITE_UNIT, None, every_input, tuple(plan_site_pages(model)), site_files)]
     for report in model.reports:
         inputs = chain.from_iterable(by_folder[folders[other]] for other in sorted({report.record.id, *linked[report.record.id]}))
         units.append(

@@ -67,13 +67,12 @@ def write_site(
         _make_folders(staging, paths)
         for path in (path for unit_paths in reused.values() for path in unit_paths):
             link_or_copy(site_dir / path, staging / path)
-        _write_pages(pages, output.render, staging)
         for asset in output.assets:
             _write_bytes(staging, asset.output_path, asset.data)
         written = dict(reused)
-        for unit in built:
-            files = [_write_file(staging, claim(claimed, file.output_path), file) for file in unit.files()]
-            written[unit.name] = tuple(plan.output_path for plan in unit.pages) + tuple(files)
+        pages_of = {unit.name: tuple(plan.output_path for plan in unit.pages) for unit in built}
+        for name, files in _build_units(built, output.render, staging).items():
+            written[name] = pages_of[name] + tuple(claim(claimed, path) for path in files)
         if finish is not None:
             finish(staging)
         record = OutputRecord(
@@ -92,7 +91,8 @@ def _is_unchanged(unit: Unit, earlier: UnitRecord | None, site_dir: Path) -> boo
     return all(os.path.isfile(site_dir / path) for path in earlier.paths)
 
 
-def _write_file(staging: Path, path: str, file: RenderedPage) -> str:
+def _write_file(staging: Path, file: RenderedPage) -> str:
+    path = _inside(file.output_path)
     (staging / path).parent.mkdir(parents=True, exist_ok=True)
     _write_bytes(staging, path, _encode(file))
     return path
@@ -110,9 +110,14 @@ def claim(claimed: set[str], path: str) -> str:
     """Record an output path, refusing a second claim on it and any path that leaves the output folder."""
     if path in claimed:
         raise OutputCollision(f"two outputs claim {path}")
+    claimed.add(_inside(path))
+    return path
+
+
+def _inside(path: str) -> str:
+    """Return path, if it stays inside the output folder."""
     if posixpath.isabs(path) or posixpath.normpath(path) != path or path.split("/")[0] in ("..", "."):
         raise OutputCollision(f"output path {path!r} is outside the output folder")
-    claimed.add(path)
     return path
 
 
@@ -152,32 +157,30 @@ def _write_bytes(staging: Path, output_path: str, data: bytes) -> None:
 
 # Parallel rendering. The forked workers find the job in this module-level slot, set just
 # before the pool starts: passing it as an argument would copy the whole model to each worker.
-_JOB: tuple[Sequence[PagePlan], Callable[[PagePlan], RenderedPage], Path] | None = None
+_JOB: tuple[Sequence[Unit], Callable[[PagePlan], RenderedPage], Path] | None = None
 
 
-def _write_pages(pages: Sequence[PagePlan], render: Callable[[PagePlan], RenderedPage], staging: Path) -> None:
+def _build_units(units: Sequence[Unit], render: Callable[[PagePlan], RenderedPage], staging: Path) -> dict[str, tuple[str, ...]]:
+    """Render and write each unit's pages and files; return the paths of the files (not pages) each wrote."""
     global _JOB
-    if len(pages) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        _render_range(pages, render, staging, range(len(pages)))
-        return
-    _JOB = (pages, render, staging)
+    _JOB = (units, render, staging)
     try:
+        if sum(len(unit.pages) for unit in units) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+            return dict(_build_unit(index) for index in range(len(units)))
         with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
-            pool.map(_render_share, range(WORKERS))
+            return dict(pool.imap_unordered(_build_unit, range(len(units)), chunksize=1))
     finally:
         _JOB = None
 
 
-def _render_share(worker: int) -> None:
+def _build_unit(index: int) -> tuple[str, tuple[str, ...]]:
     assert _JOB is not None
-    pages, render, staging = _JOB
-    _render_range(pages, render, staging, range(worker, len(pages), WORKERS))
-
-
-def _render_range(pages: Sequence[PagePlan], render: Callable[[PagePlan], RenderedPage], staging: Path, indexes: range) -> None:
-    for index in indexes:
-        page = render(pages[index])
+    units, render, staging = _JOB
+    unit = units[index]
+    for plan in unit.pages:
+        page = render(plan)
         _write_bytes(staging, page.output_path, _encode(page))
+    return unit.name, tuple(_write_file(staging, file) for file in unit.files())
 
 
 def _swap_into_place(staging: Path, site_dir: Path) -> None:
