@@ -15,8 +15,9 @@ import pytest
 
 from tests.helpers import FIXTURE_TODAY, ROOT, copy_fixture, project_for
 from tracker.errors import ContentErrors
-from tracker.pipeline import BuildOptions, check_site
+from tracker.pipeline import BuildOptions, build_site, check_site
 from tracker.scaffold import ScaffoldError, plan_scaffold, write_scaffold
+from tracker.serve import _RELOAD_SCRIPT
 
 
 def _warnings(content: Path, today: date = FIXTURE_TODAY) -> list[str]:
@@ -199,6 +200,25 @@ def test_reload_events_are_sent_after_a_rebuild(preview: tuple[Path, str, subpro
     update.write_text(update.read_text(encoding="utf-8").replace("Half of", "A third of"), encoding="utf-8")
     assert stream.readline() == b"data: reload\n"
     stream.close()
+
+
+def test_after_saves_the_preview_serves_what_a_full_build_writes(preview: tuple[Path, str, subprocess.Popen[str]], tmp_path: Path) -> None:
+    project, base, _server = preview
+    paint = project / "content/reports/benches/commitments/paint.md"
+    paint.write_text(paint.read_text(encoding="utf-8").replace("Paint every bench green", "Paint every bench blue"), encoding="utf-8")
+    update = (project / "content/reports/benches/updates/u1.md").read_text(encoding="utf-8")
+    (project / "content/reports/benches/updates/u3.md").write_text(update.replace("id: benches-u1", "id: benches-u3"), encoding="utf-8")
+    assert _wait_for(lambda: "benches-u3" in _get(base + "/commitments/benches-c1/")[1])
+    full = tmp_path / "full"
+    build_site(project_for(project / "content", full), date.today())
+    served = {}
+    for file in sorted(path for path in full.rglob("*") if path.is_file() and path.relative_to(full).parts[0] != "pagefind"):
+        path = file.relative_to(full).as_posix()
+        url = "/" + (path.removesuffix("index.html") if path.endswith("index.html") else path)
+        status, text = _get(base + url)
+        served[path] = (status, text.replace(_RELOAD_SCRIPT, ""))
+    assert served == {path: (200, (full / path).read_text(encoding="utf-8")) for path in served}
+    assert "benches-u3" in served["feeds/all.xml"][1] and "Paint every bench blue" in served["data/tracker.json"][1]
 
 
 def test_a_source_checked_to_have_no_https_address_is_not_warned(tmp_path: Path) -> None:

@@ -98,6 +98,13 @@ class RecordCache:
         if file.stamp:
             self._now_stamps[file.path] = (file.stamp, file.digest)
 
+    def advance(self) -> None:
+        """Make this check's records the earlier ones of the next check (the live preview keeps them in memory)."""
+        trusted_before = time.time_ns() - _STAMP_MARGIN_NS
+        self._earlier, self._now = self._now, {}
+        self._stamps = {path: seen for path, seen in self._now_stamps.items() if seen[0][0] < trusted_before}
+        self._now_stamps = {}
+
     def save(self) -> None:
         """Write this build's records, unless nothing changed since they were written."""
         if self.folder is None or (self._now.keys() == self._earlier.keys() and self._now_stamps.items() <= self._stamps.items()):

@@ -29,14 +29,20 @@ KIND_PATTERNS: tuple[tuple[str, str], ...] = (
     ("commitment", "reports/*/commitments/*.md"),
     ("update", "reports/*/updates/*.md"),
 )
-# The same patterns as regular expressions, in which `*` never crosses a `/`.
-_KIND_REGEXES = tuple((kind, re.compile(re.escape(pattern).replace(r"\*", "[^/]*"))) for kind, pattern in KIND_PATTERNS)
+
+
+def _pattern_regex(pattern: str) -> str:
+    return re.escape(pattern).replace(r"\*", "[^/]*")
+
+
+# The same patterns as one regular expression, in which `*` never crosses a `/`.
+_KIND_REGEX = re.compile("|".join(f"(?P<{kind}>{_pattern_regex(pattern)})" for kind, pattern in KIND_PATTERNS))
 
 
 FileStamp = tuple[int, int, int]  # modification time (ns), size, inode
 
 
-def file_stamp(path: Path) -> FileStamp | None:
+def file_stamp(path: str | Path) -> FileStamp | None:
     """Return a plain file's modification time, size and inode; None for a link or anything else."""
     try:
         found = os.lstat(path)
@@ -107,19 +113,20 @@ def load_content(content_dir: Path, known: KnownFiles = NOTHING_KNOWN) -> LoadRe
 
 def kind_of(content_path: str) -> str | None:
     """Return the kind of file at a content path, or None if the build does not read it there."""
-    return next((kind for kind, regex in _KIND_REGEXES if regex.fullmatch(content_path)), None)
+    found = _KIND_REGEX.fullmatch(content_path)
+    return found.lastgroup if found else None
 
 
-def _walk(content_dir: Path) -> list[tuple[str, Path]]:
+def _walk(content_dir: Path) -> list[tuple[str, str]]:
     """Return every non-hidden file under content_dir with its content path, in a stable order."""
-    found: list[tuple[str, Path]] = []
+    found: list[tuple[str, str]] = []
     for folder, subfolders, names in os.walk(content_dir):
         # A link to a folder is listed as a file, so that it is reported instead of followed.
         links = [name for name in subfolders if os.path.islink(os.path.join(folder, name))]
         subfolders[:] = [name for name in subfolders if not name.startswith(".") and name not in links]
         relative = os.path.relpath(folder, content_dir).replace(os.sep, "/")
         prefix = "" if relative == "." else relative + "/"
-        found.extend((prefix + name, Path(folder, name)) for name in [*names, *links] if not name.startswith("."))
+        found.extend((prefix + name, os.path.join(folder, name)) for name in [*names, *links] if not name.startswith("."))
     return sorted(found)
 
 
@@ -133,7 +140,7 @@ def _fail(path: str, line: int, problem: str, fix: str, field: str = "file") -> 
     return _FileProblem(ContentError(path, line, field, problem, fix))
 
 
-def _load_file(root: Path, file_path: Path, content_path: str, known: KnownFiles) -> SourceFile:
+def _load_file(root: Path, file_path: str, content_path: str, known: KnownFiles) -> SourceFile:
     kind = kind_of(content_path)
     if kind is None:
         raise _fail(content_path, 1, *_placement_problem(content_path))
@@ -141,7 +148,7 @@ def _load_file(root: Path, file_path: Path, content_path: str, known: KnownFiles
     digest = known.unchanged_digest(content_path, stamp) if stamp else None
     if digest and known.knows(content_path, digest):
         return SourceFile(kind, content_path, YamlMap(1), "", 0, digest, stamp, parsed=False)
-    text, digest = _read_text(root, file_path, content_path)
+    text, digest = _read_text(root, Path(file_path), content_path)
     if known.knows(content_path, digest):
         return SourceFile(kind, content_path, YamlMap(1), "", 0, digest, stamp, parsed=False)
     if content_path.endswith(".md"):

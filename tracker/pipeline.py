@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
 from pathlib import Path
 
-from tracker.assets import load_assets
+from tracker.assets import Asset, load_assets
 from tracker.attention import find_warnings
-from tracker.cache import CACHE_FOLDER, RecordCache, code_digest, digest_of, folder_digest, read_outputs, save_outputs
+from tracker.cache import CACHE_FOLDER, OutputRecord, RecordCache, code_digest, digest_of, folder_digest, read_outputs, save_outputs
 from tracker.data import data_files
 from tracker.errors import ContentError, ContentErrors
 from tracker.feeds import site_feed_file
@@ -27,10 +27,10 @@ from tracker.ledger import (
 )
 from tracker.load import kind_of, load_content
 from tracker.model import build_model
-from tracker.render import RenderedPage, make_environment, render_page
+from tracker.render import PagePlan, RenderedPage, make_environment, render_page
 from tracker.search import index_search, plan_index_parts
 from tracker.sitemap import site_files
-from tracker.units import plan_units
+from tracker.units import Unit, plan_units
 from tracker.validate import validate_content
 from tracker.views import SiteModel
 from tracker.write import Output, write_site, write_text_if_changed
@@ -75,15 +75,20 @@ class CheckedSite:
     digests: dict[str, str]  # each content file's path and a hash of its bytes
 
 
-def check_site(project: Project, today: date, options: BuildOptions = BuildOptions()) -> CheckedSite:
-    """Load and validate all content; raise ContentErrors listing every problem."""
-    records = RecordCache(project.cache)
-    loaded = load_content(project.content, known=records)
+def check_site(project: Project, today: date, options: BuildOptions = BuildOptions(), records: RecordCache | None = None) -> CheckedSite:
+    """Load and validate all content; raise ContentErrors listing every problem.
+
+    records is what earlier checks validated; without it, the project's cache folder is read and
+    saved to.
+    """
+    known = records or RecordCache(project.cache)
+    loaded = load_content(project.content, known=known)
     unloaded = frozenset(kind for error in loaded.errors if (kind := kind_of(error.path)))
-    content, errors = validate_content(loaded.files, today, unloaded, records)
+    content, errors = validate_content(loaded.files, today, unloaded, known)
     if loaded.errors or errors or content is None:
         raise ContentErrors([*loaded.errors, *errors])
-    records.save()
+    if records is None:
+        known.save()
     warnings = find_warnings(content, today)
     if options.strict and warnings:
         raise ContentErrors(warnings)
@@ -98,12 +103,27 @@ def check_site(project: Project, today: date, options: BuildOptions = BuildOptio
     return CheckedSite(model, tuple(sorted(warnings)), ledger, published, redirects, digests)
 
 
+@dataclass(frozen=True)
+class PlannedSite:
+    """Every output of a checked site, in units, with what renders its pages."""
+
+    units: list[Unit]
+    render: Callable[[PagePlan], RenderedPage]
+    assets: tuple[Asset, ...]
+
+
 def build_site(project: Project, today: date, options: BuildOptions = BuildOptions()) -> CheckedSite:
     """Build the whole site into project.site; return what was built and its warnings.
 
     With a cache folder, only the units whose inputs changed since the last build are rendered.
     """
     checked = check_site(project, today, options)
+    write_planned(project, checked, plan_site(project, checked), options)
+    return checked
+
+
+def plan_site(project: Project, checked: CheckedSite) -> PlannedSite:
+    """Plan every output: the site-wide unit and one per report, each keyed by a hash of its inputs."""
     model = checked.model
     assets = load_assets(project.assets)
     env = make_environment(project.templates, assets)
@@ -114,7 +134,6 @@ def build_site(project: Project, today: date, options: BuildOptions = BuildOptio
         *(asset.output_path for asset in assets),
         repr((model.settings, model.preview)),
     ]
-    shared_key = digest_of(not_content)
 
     def site_wide_files() -> Iterator[RenderedPage]:
         yield from site_files(model)
@@ -122,12 +141,17 @@ def build_site(project: Project, today: date, options: BuildOptions = BuildOptio
         yield from data_files(model)
         yield redirects_file(checked.redirects)
 
-    units = plan_units(model, checked.digests, shared_key, site_wide_files)
-    output = Output(units=units, render=partial(render_page, env), assets=assets)
-    parts = plan_index_parts([(unit.report, unit.key, [plan.output_path for plan in unit.pages]) for unit in units if unit.report])
+    units = plan_units(model, checked.digests, digest_of(not_content), site_wide_files)
+    return PlannedSite(units, partial(render_page, env), assets)
+
+
+def write_planned(project: Project, checked: CheckedSite, planned: PlannedSite, options: BuildOptions) -> OutputRecord:
+    """Write the planned site into project.site (reusing unchanged units), with its search index; return what it holds."""
+    output = Output(units=planned.units, render=planned.render, assets=planned.assets)
+    parts = plan_index_parts([(unit.report, unit.key, [plan.output_path for plan in unit.pages]) for unit in planned.units if unit.report])
     finish = partial(index_search, parts=parts, previous_site=project.site, reuse_stale=options.stale_search)
     record = write_site(output, project.site, finish=finish, previous=read_outputs(project.cache, project.site))
     save_outputs(project.cache, record)
     if project.ledger:
         write_text_if_changed(project.ledger, ledger_text(checked.ledger, checked.published))
-    return checked
+    return record

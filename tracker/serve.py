@@ -9,15 +9,17 @@ from __future__ import annotations
 import html
 import http.server
 import threading
+import urllib.parse
 from collections.abc import Callable
-from datetime import date
 from functools import partial
 from pathlib import Path
 
 import watchfiles
 
 from tracker.errors import ContentErrors
-from tracker.pipeline import BuildOptions, Project, build_site
+from tracker.live import LiveSite
+from tracker.pipeline import Project
+from tracker.urls import output_path
 
 RELOAD_PATH = "/__reload"
 # Waits for a quiet 50 ms before rebuilding, so that a burst of saves is one rebuild.
@@ -55,15 +57,23 @@ def run_build(rebuild: Callable[[], object], state: BuildState) -> None:
 
 
 def serve(project: Project, port: int) -> int:
-    """Build, then serve project.site on 127.0.0.1:port until interrupted."""
+    """Build, then serve project.site on 127.0.0.1:port until interrupted.
+
+    The first build writes site/; after each save, what changed is rendered in memory (LiveSite).
+    """
     state = BuildState()
+    live = LiveSite(project)
+    built = threading.Event()
 
     def rebuild() -> None:
-        # After the first build, keep its search index: re-indexing would delay every reload.
-        build_site(project, date.today(), BuildOptions(stale_search=project.site.is_dir()))
+        if built.is_set():
+            live.refresh()
+        else:
+            live.build()  # until a first build succeeds, every save tries a full one
+            built.set()
 
     run_build(rebuild, state)
-    server = make_server(project.site, port, state)
+    server = make_server(project.site, port, state, live)
     folders = (project.content, project.templates, project.assets)
     watcher = threading.Thread(target=watch_and_rebuild, args=(folders, rebuild, state), daemon=True)
     watcher.start()
@@ -84,17 +94,18 @@ def watch_and_rebuild(folders: tuple[Path, ...], rebuild: Callable[[], object], 
         run_build(rebuild, state)
 
 
-def make_server(site_dir: Path, port: int, state: BuildState) -> http.server.ThreadingHTTPServer:
-    """Return an HTTP server for site_dir that injects live reload into HTML pages."""
-    handler = partial(_PreviewHandler, state=state, directory=str(site_dir))
+def make_server(site_dir: Path, port: int, state: BuildState, live: LiveSite) -> http.server.ThreadingHTTPServer:
+    """Return an HTTP server for site_dir, overlaid with live's changes, that injects live reload into HTML pages."""
+    handler = partial(_PreviewHandler, state=state, live=live, directory=str(site_dir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     server.daemon_threads = True
     return server
 
 
 class _PreviewHandler(http.server.SimpleHTTPRequestHandler):
-    def __init__(self, *args: object, state: BuildState, **kwargs: object) -> None:
+    def __init__(self, *args: object, state: BuildState, live: LiveSite, **kwargs: object) -> None:
         self.state = state
+        self.live = live
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
     def log_message(self, format: str, *args: object) -> None:
@@ -105,10 +116,37 @@ class _PreviewHandler(http.server.SimpleHTTPRequestHandler):
             self._stream_reloads()
         elif self.state.errors is not None:
             self._send_html(500, _error_page(self.state.errors))
+        elif self._send_from_memory():
+            return
         elif self._is_page():
             self._send_page()
         else:
             super().do_GET()
+
+    def _send_from_memory(self) -> bool:
+        """Send the output if it changed since site/ was written; False if site/ has it as it is."""
+        path = output_path(urllib.parse.unquote(urllib.parse.urlsplit(self.path).path))
+        try:
+            found = self.live.output(path)
+            if found is None:
+                path, status, found = "404.html", 404, self.live.output("404.html")
+            else:
+                status = 200
+        except Exception as error:  # a template error, say: show it in place of the page
+            self._send_html(500, _error_page(f"{type(error).__name__}: {error}"))
+            return True
+        if not isinstance(found, bytes):
+            return False
+        if path.endswith(".html"):
+            self._send_html(status, found.decode("utf-8"))
+            return True
+        self.send_response(status)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Length", str(len(found)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(found)
+        return True
 
     def _is_page(self) -> bool:
         path = self.translate_path(self.path)

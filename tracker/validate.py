@@ -63,7 +63,7 @@ def validate_content(
         by_kind.setdefault(file.kind, []).append(file)
     _require_single(by_kind, [kind for kind in ("site", "statuses", "stances") if kind not in unloaded_kinds], errors)
 
-    def read_all(kind: str, reader: Callable[[SourceFile, list[ContentError]], R | None]) -> tuple[R, ...]:
+    def read_files(kind: str, reader: Callable[[SourceFile, list[ContentError]], R | None]) -> list[tuple[SourceFile, R]]:
         found = []
         for file in by_kind.get(kind, []):
             record = cast("R | None", cache.recall(file)) if not file.parsed else _read_file(file, reader, errors)
@@ -72,19 +72,23 @@ def validate_content(
                 unreadable.kinds.update({"statuses", "stances", "site"} & {kind})
             else:
                 cache.keep(file, record)
-                found.append(record)
-        return tuple(found)
+                found.append((file, record))
+        return found
+
+    def read_all(kind: str, reader: Callable[[SourceFile, list[ContentError]], R | None]) -> tuple[R, ...]:
+        return tuple(record for _, record in read_files(kind, reader))
 
     reports = read_all("report", read_report)
     report_folders = _report_folders(by_kind.get("report", []), reports)
 
     def in_report(kind: str, reader: Callable[[SourceFile, list[ContentError]], InReport]) -> tuple[InReport, ...]:
         placed = []
-        for record in read_all(kind, reader):
+        for file, record in read_files(kind, reader):
             before = len(errors)
             report_id = _report_of(record.path, report_folders, errors)
             if len(errors) == before:
-                placed.append(replace(record, report=report_id))
+                placed.append(record if record.report == report_id else replace(record, report=report_id))
+                cache.keep(file, placed[-1])
             else:
                 unreadable.ids.setdefault(kind, set()).add(record.id)
         return tuple(placed)
@@ -136,7 +140,7 @@ def _report_folders(report_files: list[SourceFile], reports: tuple[Report, ...])
 
 
 def _report_of(path: str, report_folders: dict[str, str], errors: list[ContentError]) -> str:
-    folder = str(PurePosixPath(path).parents[1])
+    folder = path.rsplit("/", 2)[0]  # reports/<folder>/<kind>/<file>.md
     if folder not in report_folders:
         errors.append(
             ContentError(

@@ -94,7 +94,7 @@ def _is_unchanged(unit: Unit, earlier: UnitRecord | None, site_dir: Path) -> boo
 def _write_file(staging: Path, file: RenderedPage) -> str:
     path = _inside(file.output_path)
     (staging / path).parent.mkdir(parents=True, exist_ok=True)
-    _write_bytes(staging, path, _encode(file))
+    _write_bytes(staging, path, encode(file))
     return path
 
 
@@ -141,7 +141,8 @@ def minify(html: str) -> str:
     return str(minify_html.minify(html, minify_css=True, minify_js=True, keep_html_and_head_opening_tags=True, keep_closing_tags=True))
 
 
-def _encode(page: RenderedPage) -> bytes:
+def encode(page: RenderedPage) -> bytes:
+    """Return the bytes written for an output: HTML minified, everything UTF-8."""
     text = minify(page.html) if page.output_path.endswith(".html") else page.html
     return text.encode("utf-8")
 
@@ -179,7 +180,7 @@ def _build_unit(index: int) -> tuple[str, tuple[str, ...]]:
     unit = units[index]
     for plan in unit.pages:
         page = render(plan)
-        _write_bytes(staging, page.output_path, _encode(page))
+        _write_bytes(staging, page.output_path, encode(page))
     return unit.name, tuple(_write_file(staging, file) for file in unit.files())
 
 
