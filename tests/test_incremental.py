@@ -10,7 +10,7 @@ import pytest
 
 from tests.helpers import FIXTURE_TODAY, ROOT, add_report_copy, copy_fixture
 from tracker.cache import CACHE_FOLDER
-from tracker.pipeline import Project, build_site
+from tracker.pipeline import BuildOptions, Project, build_site
 
 Edit = Callable[[Path], None]
 
@@ -67,6 +67,12 @@ EDITS: dict[str, Edit] = {
         "label: Now ",
     ),
     "a template": _replace("templates/commitment.html", "{% block main %}", "{% block main %}<p>Template changed.</p>"),
+    "the stylesheet": _replace("assets/style.css", "body {", "body  {"),
+    "a report's id": _replace("content/reports/lamps/report.md", "id: lamps-2021", "id: lamps-2022"),
+    "a related link removed": _replace(
+        "content/reports/swings/recommendations/rec-1.md", "related:\n  - recommendation: benches-r1\n    relation: repeats\n", ""
+    ),
+    "a report removed": lambda root: shutil.rmtree(root / "content/reports/lamps"),
 }
 
 
@@ -96,10 +102,39 @@ def test_an_edit_renders_only_its_report_and_the_site_wide_pages(project: Projec
     }, "only the edited report's part of the search index is made again"
 
 
+def test_an_edit_rewrites_the_cached_records_of_its_report_folder_only(project: Project) -> None:
+    build_site(project, FIXTURE_TODAY)
+    assert project.cache is not None
+    before = {path.name: path.stat().st_mtime_ns for path in (project.cache / "records").iterdir()}
+    assert len(before) == 4, "one file for each of the three report folders, one for the rest"
+    EDITS["a commitment's title"](project.content.parent)
+    build_site(project, FIXTURE_TODAY)
+    after = {path.name: path.stat().st_mtime_ns for path in (project.cache / "records").iterdir()}
+    assert after.keys() == before.keys()
+    assert len([name for name in after if after[name] != before[name]]) == 1
+
+
+def test_a_build_with_other_options_is_not_reused_by_a_plain_one(project: Project, tmp_path: Path) -> None:
+    build_site(project, FIXTURE_TODAY, BuildOptions(preview=True, base_url="https://preview.example"))
+    build_site(project, FIXTURE_TODAY)
+    assert _tree(project.site) == _full_build(project, tmp_path / "full")
+
+
+def test_a_file_changed_by_hand_in_site_is_built_again(project: Project, tmp_path: Path) -> None:
+    build_site(project, FIXTURE_TODAY)
+    page = project.site / "commitments/swings-c1/index.html"
+    with page.open("a", encoding="utf-8") as file:
+        file.write("<!-- added by hand -->")
+    build_site(project, FIXTURE_TODAY)
+    assert _tree(project.site) == _full_build(project, tmp_path / "full")
+
+
 def test_a_cache_that_cannot_be_read_gives_a_full_build(project: Project, tmp_path: Path) -> None:
     build_site(project, FIXTURE_TODAY)
     assert project.cache is not None
-    for file in project.cache.iterdir():
+    files = [path for path in project.cache.rglob("*") if path.is_file()]
+    assert len(files) > 3, "one file of records per report folder, and the list of outputs"
+    for file in files:
         file.write_bytes(b"not a cache")
     EDITS["an update's words"](project.content.parent)
     build_site(project, FIXTURE_TODAY)

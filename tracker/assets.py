@@ -27,8 +27,11 @@ def load_assets(assets_dir: Path) -> tuple[Asset, ...]:
     return tuple(assets)
 
 
+ASSETS_FOLDER = "assets"  # in site/
+
+
 def hashed_path(name: str, data: bytes) -> str:
     """Return assets/<stem>.<hash>.<suffix> for a file's name and content."""
     digest = hashlib.sha256(data).hexdigest()[:10]
     pure = PurePosixPath(name)
-    return f"assets/{pure.with_name(f'{pure.stem}.{digest}{pure.suffix}')}"
+    return f"{ASSETS_FOLDER}/{pure.with_name(f'{pure.stem}.{digest}{pure.suffix}')}"

@@ -2,8 +2,8 @@
 
 It lives in the project's .tracker-cache/ folder (never committed, never published) and holds:
 
-- records.pickle: each content file's validated record, keyed by the file's path and a hash of
-  its bytes, so an unchanged file is neither parsed nor validated again;
+- records/: each content file's validated record, keyed by the file's path and a hash of its
+  bytes, so an unchanged file is neither parsed nor validated again (one file per report folder);
 - outputs.json: for each unit of output (the site-wide pages, or one report's pages, feeds and
   badges), a hash of everything it was made from and the files it wrote, so that an unchanged
   unit's files are linked from the previous site instead of rendered again (see units.py).
@@ -18,33 +18,52 @@ import hashlib
 import json
 import os
 import pickle
+import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 
 from tracker.load import FileStamp, SourceFile
 
 CACHE_FOLDER = ".tracker-cache"
-RECORDS_FILE = "records.pickle"
+RECORDS_FOLDER = "records"
 OUTPUTS_FILE = "outputs.json"
+CACHE_FORMAT = 2
+
+
+# Output and records depend on these libraries' versions as much as on the tracker's code.
+_LIBRARIES = ("cmarkgfm", "nh3", "minify-html", "jinja2", "markupsafe", "orjson", "pyyaml", "pagefind")
 
 
 @cache
 def code_digest() -> str:
-    """Return a hash of the tracker package's source: a cache made by other code is not used."""
+    """Return a hash of the tracker's source, Python's version and its libraries': a cache made by other code is not used."""
     digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{sys.version}\0{CACHE_FORMAT}\0".encode())
+    for library in _LIBRARIES:
+        digest.update(f"{library} {version(library)}\0".encode())
     for source in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(source.name.encode("utf-8") + b"\0" + source.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
 def folder_digest(folder: Path) -> str:
-    """Return a hash of every file's path and bytes under folder (templates, assets)."""
+    """Return a hash of every file's path and bytes under folder (templates), hidden files aside."""
     digest = hashlib.blake2b(digest_size=16)
-    for path in sorted(item for item in folder.rglob("*") if item.is_file()):
-        digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder).as_posix()
+        if any(part.startswith(".") for part in relative.split("/")):
+            continue
+        try:
+            data = path.read_bytes()
+        except IsADirectoryError:
+            continue
+        except FileNotFoundError:  # an editor's temporary file, gone already
+            continue
+        digest.update(relative.encode("utf-8") + b"\0" + data + b"\0")
     return digest.hexdigest()
 
 
@@ -56,8 +75,8 @@ def digest_of(parts: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
-# A file changed within this long of the cache being written might not show it in its
-# modification time (a coarse clock), so its stamp is not trusted: it is read and hashed again.
+# A file changed within this long before its stamp was taken might change again without its
+# stamp showing it (a coarse clock), so such a stamp is not trusted: the file is read and hashed.
 _STAMP_MARGIN_NS = 2_000_000_000
 
 
@@ -65,14 +84,21 @@ class RecordCache:
     """Validated records by (content path, hash of the file's bytes), read from and saved to disk.
 
     It also keeps each file's stamp (modification time, size, inode) with its hash, so that an
-    unchanged file need not be read to know its hash.
+    unchanged file need not be read to know its hash. On disk there is one file per report folder
+    (and one for the files outside reports/), so that saving after an edit rewrites one small file.
     """
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
-        stored = _read_stored(folder / RECORDS_FILE) if folder else _Stored()
-        self._earlier = stored.records
-        self._stamps = {path: stamp for path, stamp in stored.stamps.items() if stamp[0][0] < stored.written_ns - _STAMP_MARGIN_NS}
+        self._began = time.time_ns()  # every stamp this check takes is taken after this moment
+        self._earlier: dict[tuple[str, str], object] = {}
+        self._stamps: dict[str, tuple[FileStamp, str]] = {}
+        self._groups: dict[str, _Stored] = {}  # as on disk, by group
+        for group, stored in (_read_groups(folder / RECORDS_FOLDER) if folder else {}).items():
+            self._groups[group] = stored
+            self._earlier.update(stored.records)
+            trusted_before = stored.taken_after_ns - _STAMP_MARGIN_NS
+            self._stamps.update((path, seen) for path, seen in stored.stamps.items() if seen[0].ctime_ns < trusted_before)
         self._now: dict[tuple[str, str], object] = {}
         self._now_stamps: dict[str, tuple[FileStamp, str]] = {}
 
@@ -100,40 +126,91 @@ class RecordCache:
 
     def advance(self) -> None:
         """Make this check's records the earlier ones of the next check (the live preview keeps them in memory)."""
-        trusted_before = time.time_ns() - _STAMP_MARGIN_NS
+        trusted_before = self._began - _STAMP_MARGIN_NS
+        self._began = time.time_ns()
         self._earlier, self._now = self._now, {}
-        self._stamps = {path: seen for path, seen in self._now_stamps.items() if seen[0][0] < trusted_before}
+        self._stamps = {path: seen for path, seen in self._now_stamps.items() if seen[0].ctime_ns < trusted_before}
         self._now_stamps = {}
 
     def save(self) -> None:
-        """Write this build's records, unless nothing changed since they were written."""
-        if self.folder is None or (self._now.keys() == self._earlier.keys() and self._now_stamps.items() <= self._stamps.items()):
+        """Write the records of this build's groups whose files changed, and forget the groups that are gone."""
+        if self.folder is None:
             return
-        stored = _Stored(time.time_ns(), self._now, self._now_stamps)
-        _write_atomically(self.folder / RECORDS_FILE, pickle.dumps((code_digest(), stored), protocol=pickle.HIGHEST_PROTOCOL))
+        grouped: dict[str, _Stored] = {}
+        for (path, digest), record in self._now.items():
+            stored = grouped.setdefault(_group_of(path), _Stored(self._began))
+            stored.records[(path, digest)] = record
+            if path in self._now_stamps:
+                stored.stamps[path] = self._now_stamps[path]
+        folder = self.folder / RECORDS_FOLDER
+        for group, stored in grouped.items():
+            earlier = self._groups.get(group)
+            if earlier is None or earlier.records.keys() != stored.records.keys() or earlier.stamps != stored.stamps:
+                data = pickle.dumps((code_digest(), group, stored), protocol=pickle.HIGHEST_PROTOCOL)
+                _write_atomically(folder / _group_file(group), data)
+        for group in self._groups.keys() - grouped.keys():
+            (folder / _group_file(group)).unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
 class _Stored:
-    written_ns: int = 0
+    taken_after_ns: int = 0  # when the check that took these stamps began
     records: dict[tuple[str, str], object] = field(default_factory=dict)
     stamps: dict[str, tuple[FileStamp, str]] = field(default_factory=dict)
 
 
+def _group_of(content_path: str) -> str:
+    """Return the report folder a content file is in (reports/<folder>), or "" outside reports/."""
+    parts = content_path.split("/")
+    return "/".join(parts[:2]) if len(parts) > 2 and parts[0] == "reports" else ""
+
+
+def _group_file(group: str) -> str:
+    return hashlib.blake2b(group.encode("utf-8"), digest_size=8).hexdigest() + ".pickle"
+
+
+def _read_groups(folder: Path) -> dict[str, _Stored]:
+    groups = {}
+    for path in sorted(folder.glob("*.pickle")):
+        try:
+            with path.open("rb") as file:
+                code, group, stored = pickle.load(file)
+        except Exception:
+            continue
+        if code == code_digest() and isinstance(group, str) and isinstance(stored, _Stored) and path.name == _group_file(group):
+            groups[group] = stored
+    return groups
+
+
+OutputStamp = tuple[int, int, int]  # a written file's size, modification time (ns) and inode
+
+
+def output_stamp(path: Path) -> OutputStamp:
+    """Return what tells that a written file has not been changed since (by hand, or a script)."""
+    found = path.stat()
+    return (found.st_size, found.st_mtime_ns, found.st_ino)
+
+
 @dataclass(frozen=True)
 class UnitRecord:
-    """What one unit of output was made from (its key) and the files it wrote."""
+    """What one unit of output was made from (its key), and the files it wrote with their stamps."""
 
     key: str
-    paths: tuple[str, ...]
+    files: dict[str, OutputStamp]
 
 
 @dataclass(frozen=True)
 class OutputRecord:
-    """The units of the site now in site/, and which folder that is (its inode)."""
+    """The units of the site now in site/, and which folder that is (device and inode)."""
 
-    site_inode: int
+    site_id: tuple[int, int]
     units: dict[str, UnitRecord]
+
+
+def folder_id(folder: Path) -> tuple[int, int]:
+    """Return a folder's device and inode, which a swap of folders changes."""
+    found = folder.stat()
+    return (found.st_dev, found.st_ino)
 
 
 def read_outputs(folder: Path | None, site_dir: Path) -> dict[str, UnitRecord]:
@@ -142,9 +219,12 @@ def read_outputs(folder: Path | None, site_dir: Path) -> dict[str, UnitRecord]:
         return {}
     try:
         stored = json.loads((folder / OUTPUTS_FILE).read_text(encoding="utf-8"))
-        if stored["code"] != code_digest() or stored["site_inode"] != site_dir.stat().st_ino:
+        if stored["code"] != code_digest() or tuple(stored["site_id"]) != folder_id(site_dir):
             return {}
-        return {name: UnitRecord(unit["key"], tuple(unit["paths"])) for name, unit in stored["units"].items()}
+        return {
+            name: UnitRecord(unit["key"], {path: (size, mtime, inode) for path, size, mtime, inode in unit["files"]})
+            for name, unit in stored["units"].items()
+        }
     except (OSError, ValueError, KeyError, TypeError):
         return {}
 
@@ -153,18 +233,12 @@ def save_outputs(folder: Path | None, record: OutputRecord) -> None:
     """Write down which units the site just swapped in holds."""
     if folder is None:
         return
-    units = {name: {"key": unit.key, "paths": list(unit.paths)} for name, unit in sorted(record.units.items())}
-    text = json.dumps({"code": code_digest(), "site_inode": record.site_inode, "units": units}, separators=(",", ":"))
+    units = {
+        name: {"key": unit.key, "files": [[path, *stamp] for path, stamp in sorted(unit.files.items())]}
+        for name, unit in sorted(record.units.items())
+    }
+    text = json.dumps({"code": code_digest(), "site_id": list(record.site_id), "units": units}, separators=(",", ":"))
     _write_atomically(folder / OUTPUTS_FILE, text.encode("utf-8"))
-
-
-def _read_stored(path: Path) -> _Stored:
-    try:
-        with path.open("rb") as file:
-            code, stored = pickle.load(file)
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
-        return _Stored()
-    return stored if code == code_digest() and isinstance(stored, _Stored) else _Stored()
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -8,6 +8,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from tracker.cache import RecordCache
 from tracker.errors import ContentError, ContentErrors
 from tracker.pipeline import BuildOptions, Project, build_site, check_site
 from tracker.scaffold import KINDS, ScaffoldError, plan_scaffold, write_scaffold
@@ -32,7 +33,8 @@ def _run_checked(project: Project, command: str, options: BuildOptions) -> int:
     started = time.perf_counter()
     try:
         if command == "check":
-            checked = check_site(project, date.today(), options)
+            # Reads the build cache but writes nothing, not even the cache.
+            checked = check_site(project, date.today(), options, RecordCache(project.cache))
             print("No errors found.")
         else:
             checked = build_site(project, date.today(), options)

@@ -12,25 +12,38 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
-from tracker.cache import RecordCache, UnitRecord
+from tracker.assets import ASSETS_FOLDER
+from tracker.cache import RecordCache, UnitRecord, read_outputs
 from tracker.ledger import ledger_text
-from tracker.pipeline import BuildOptions, PlannedSite, Project, check_site, plan_site, write_planned
+from tracker.pipeline import BuildOptions, Project, check_site, plan_site, write_planned
 from tracker.render import PagePlan, RenderedPage
 from tracker.units import Unit
 from tracker.write import encode, write_text_if_changed
 
 
+class Lookup(NamedTuple):
+    """What the preview serves at an output path: from memory (data, or None: nothing is there now), or from site/."""
+
+    in_memory: bool
+    data: bytes | None
+
+
+FROM_DISK = Lookup(False, None)
+
+
 @dataclass
 class _Overlay:
-    """The outputs that differ from site/: by output path, the page plan (or None: a file of the unit)."""
+    """The outputs that differ from site/ since the last build to disk, made when first asked for."""
 
-    units: dict[str, Unit] = field(default_factory=dict)
-    pages: dict[str, tuple[str, PagePlan | None]] = field(default_factory=dict)  # path: (unit name, plan)
     render: Callable[[PagePlan], RenderedPage] | None = None
     assets: dict[str, bytes] = field(default_factory=dict)
-    made: dict[str, bytes] = field(default_factory=dict)  # what has been rendered since the last save
-    files_of: set[str] = field(default_factory=set)  # the units whose files have been made
+    pages: dict[str, PagePlan] = field(default_factory=dict)  # the pages of the changed units, by output path
+    stale: set[str] = field(default_factory=set)  # what site/ holds of the changed units and of units that are gone
+    units: list[Unit] = field(default_factory=list)  # the changed units, whose other files are made on request
+    made: dict[str, bytes] = field(default_factory=dict)
+    files_made: bool = False
 
 
 class LiveSite:
@@ -41,8 +54,7 @@ class LiveSite:
         self.today = today
         self.options = BuildOptions(stale_search=True)
         self.records = RecordCache(project.cache)
-        self.on_disk: dict[str, UnitRecord] = {}
-        self._planned: PlannedSite | None = None
+        self._built: dict[str, UnitRecord] = {}  # what this preview's own build wrote
         self._overlay = _Overlay()
         self._lock = threading.Lock()
 
@@ -50,63 +62,51 @@ class LiveSite:
         """Build the whole site to disk, as `build.py` does (keeping any earlier search index)."""
         checked = check_site(self.project, self.today(), self.options, self.records)
         self.records.advance()
-        planned = plan_site(self.project, checked)
-        record = write_planned(self.project, checked, planned, self.options)
+        record = write_planned(self.project, checked, plan_site(self.project, checked), self.options)
         with self._lock:
-            self.on_disk = dict(record.units)
+            self._built = dict(record.units)
             self._overlay = _Overlay()
 
     def refresh(self) -> None:
-        """Check the content again and mark, in memory, every unit whose inputs changed since the disk build."""
+        """Check the content again and overlay, in memory, every unit whose inputs differ from site/'s.
+
+        What site/ holds is read from the build cache each time, since `build.py` may have
+        replaced it since the preview started.
+        """
         checked = check_site(self.project, self.today(), self.options, self.records)
         self.records.advance()
         planned = plan_site(self.project, checked)
-        overlay = _Overlay(render=planned.render, assets={asset.output_path: asset.data for asset in planned.assets})
-        for unit in planned.units:
-            earlier = self.on_disk.get(unit.name)
-            if earlier is not None and earlier.key == unit.key:
-                continue
-            overlay.units[unit.name] = unit
-            for path in earlier.paths if earlier else ():
-                overlay.pages[path] = (unit.name, None)
-            for plan in unit.pages:
-                overlay.pages[plan.output_path] = (unit.name, plan)
-        for name, earlier in self.on_disk.items():
-            if name not in overlay.units and all(unit.name != name for unit in planned.units):
-                overlay.pages.update((path, (name, None)) for path in earlier.paths)  # a unit that is gone
+        on_disk = read_outputs(self.project.cache, self.project.site) if self.project.cache else self._built
+        changed = [unit for unit in planned.units if unit.name not in on_disk or on_disk[unit.name].key != unit.key]
+        unchanged = {unit.name for unit in planned.units} - {unit.name for unit in changed}
+        overlay = _Overlay(
+            render=planned.render,
+            assets={asset.output_path: asset.data for asset in planned.assets},
+            pages={plan.output_path: plan for unit in changed for plan in unit.pages},
+            stale={path for name, unit in on_disk.items() if name not in unchanged for path in unit.files},
+            units=changed,
+        )
         with self._lock:
             self._overlay = overlay
         if self.project.ledger:
             write_text_if_changed(self.project.ledger, ledger_text(checked.ledger, checked.published))
 
-    def output(self, path: str) -> bytes | bool | None:
-        """Return the bytes now at an output path if they differ from site/; None if it no longer exists; False to use site/."""
+    def output(self, path: str) -> Lookup:
+        """Return what is now at an output path, if it differs from what site/ holds there."""
         with self._lock:
             overlay = self._overlay
-            if path in overlay.assets:
-                return overlay.assets[path]
-            if path in overlay.made:
-                return overlay.made[path]
-            entry = overlay.pages.get(path)
-            if entry is None:
-                if (self.project.site / path).is_file() or not overlay.units:
-                    return False
-                for name in overlay.units:  # a file new since the disk build, such as a new commitment's feed
-                    self._make_files(overlay, name)
-                return overlay.made.get(path, False)
-            name, plan = entry
-            if plan is not None:
+            if overlay.render is not None and path.startswith(f"{ASSETS_FOLDER}/"):  # since a refresh, assets come from memory
+                return Lookup(True, overlay.assets.get(path))
+            if path not in overlay.made and path in overlay.pages:
                 assert overlay.render is not None
-                overlay.made[path] = encode(overlay.render(plan))
-                return overlay.made[path]
-            if name in overlay.units:
-                self._make_files(overlay, name)
-            return overlay.made.get(path)
-
-    @staticmethod
-    def _make_files(overlay: _Overlay, name: str) -> None:
-        if name in overlay.files_of:
-            return
-        overlay.files_of.add(name)
-        for file in overlay.units[name].files():
-            overlay.made[file.output_path] = encode(file)
+                overlay.made[path] = encode(overlay.render(overlay.pages[path]))
+            if path in overlay.made:
+                return Lookup(True, overlay.made[path])
+            if path not in overlay.stale and (self.project.site / path).is_file():
+                return FROM_DISK
+            if not overlay.files_made:  # a feed or badge that moved, or is new since the build
+                overlay.files_made = True
+                overlay.made.update((file.output_path, encode(file)) for unit in overlay.units for file in unit.files())
+            if path in overlay.made:
+                return Lookup(True, overlay.made[path])
+            return Lookup(True, None) if path in overlay.stale else FROM_DISK

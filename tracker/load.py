@@ -8,7 +8,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from tracker.errors import ContentError
 from tracker.yaml_strict import YamlList, YamlMap, YamlProblem, parse_yaml, problem_to_error
@@ -39,16 +39,22 @@ def _pattern_regex(pattern: str) -> str:
 _KIND_REGEX = re.compile("|".join(f"(?P<{kind}>{_pattern_regex(pattern)})" for kind, pattern in KIND_PATTERNS))
 
 
-FileStamp = tuple[int, int, int]  # modification time (ns), size, inode
+class FileStamp(NamedTuple):
+    """What tells, without reading a file, that it has not changed (as git does)."""
+
+    mtime_ns: int
+    ctime_ns: int  # changes with any change to the file, even one that keeps its modification time
+    size: int
+    inode: int
 
 
 def file_stamp(path: str | Path) -> FileStamp | None:
-    """Return a plain file's modification time, size and inode; None for a link or anything else."""
+    """Return a plain file's stamp; None for a link or anything else."""
     try:
         found = os.lstat(path)
     except OSError:
         return None
-    return (found.st_mtime_ns, found.st_size, found.st_ino) if stat.S_ISREG(found.st_mode) else None
+    return FileStamp(found.st_mtime_ns, found.st_ctime_ns, found.st_size, found.st_ino) if stat.S_ISREG(found.st_mode) else None
 
 
 @dataclass(frozen=True)
@@ -61,7 +67,7 @@ class SourceFile:
     body: str
     body_line: int
     digest: str  # a hash of the file's bytes: the build cache's key
-    stamp: FileStamp | None  # its modification time, size and inode; None for a link
+    stamp: FileStamp | None  # None for a link
     parsed: bool = True  # False when the build cache already holds this file's record: data and body are left empty
 
 

@@ -78,8 +78,8 @@ class CheckedSite:
 def check_site(project: Project, today: date, options: BuildOptions = BuildOptions(), records: RecordCache | None = None) -> CheckedSite:
     """Load and validate all content; raise ContentErrors listing every problem.
 
-    records is what earlier checks validated; without it, the project's cache folder is read and
-    saved to.
+    records holds what earlier checks validated, and is left for the caller to save (or not);
+    without it, the project's cache folder is read, then saved to.
     """
     known = records or RecordCache(project.cache)
     loaded = load_content(project.content, known=known)

@@ -37,18 +37,17 @@ class IndexPart:
 
     url: str
     pages: tuple[str, ...]  # output paths, relative to site/
-    fingerprint: str | None  # None: indexed every time
+    fingerprint: str  # a hash of the inputs of its reports' pages
 
 
-def plan_index_parts(reports: Sequence[tuple[str, str | None, Sequence[str]]]) -> tuple[IndexPart, ...]:
+def plan_index_parts(reports: Sequence[tuple[str, str, Sequence[str]]]) -> tuple[IndexPart, ...]:
     """Group (report id, unit key, page paths) into index parts, ordered by URL."""
-    grouped: dict[str, list[tuple[str, str | None, Sequence[str]]]] = {}
+    grouped: dict[str, list[tuple[str, str, Sequence[str]]]] = {}
     for report in sorted(reports):
         grouped.setdefault(search_index_url(report[0]), []).append(report)
     parts = []
     for url, members in sorted(grouped.items()):
-        keys = [key for _, key, _ in members]
-        fingerprint = None if None in keys else digest_of([version("pagefind"), *(f"{report_id}\0{key}" for report_id, key, _ in members)])
+        fingerprint = digest_of([version("pagefind"), *(f"{report_id}\0{key}" for report_id, key, _ in members)])
         pages = tuple(page for _, _, paths in members for page in paths if page.endswith(".html"))
         parts.append(IndexPart(url, pages, fingerprint))
     return tuple(parts)
@@ -63,7 +62,7 @@ def index_search(site_dir: Path, parts: Sequence[IndexPart], previous_site: Path
     for part in parts:
         folder = part.url.strip("/")
         previous = previous_site / folder if previous_site else None
-        if previous and previous.is_dir() and (reuse_stale or (part.fingerprint and _fingerprint_of(previous) == part.fingerprint)):
+        if previous and previous.is_dir() and (reuse_stale or _fingerprint_of(previous) == part.fingerprint):
             shutil.copytree(previous, site_dir / folder, copy_function=link_or_copy)
         else:
             to_index.append(part)
@@ -88,8 +87,7 @@ def _index_part(site_dir: Path, part: IndexPart) -> None:
         _run_pagefind(pages, site_dir / folder)
     finally:
         shutil.rmtree(pages, ignore_errors=True)
-    if part.fingerprint:
-        (site_dir / folder / FINGERPRINT_FILE).write_text(part.fingerprint, encoding="utf-8")
+    (site_dir / folder / FINGERPRINT_FILE).write_text(part.fingerprint, encoding="utf-8")
 
 
 def _run_pagefind(pages: Path, output: Path) -> None:

@@ -46,7 +46,7 @@ class BuildState:
 
 
 def run_build(rebuild: Callable[[], object], state: BuildState) -> None:
-    """Rebuild once, recording the error report if content is wrong."""
+    """Rebuild once, recording the error report if content is wrong (or anything else went wrong)."""
     try:
         rebuild()
         state.record(None)
@@ -54,6 +54,10 @@ def run_build(rebuild: Callable[[], object], state: BuildState) -> None:
     except ContentErrors as failure:
         state.record(failure.report())
         print(failure.report(), flush=True)
+    except Exception as error:  # a template that does not compile, say: the preview must keep watching
+        report = f"{type(error).__name__}: {error}"
+        state.record(report)
+        print(report, flush=True)
 
 
 def serve(project: Project, port: int) -> int:
@@ -127,25 +131,23 @@ class _PreviewHandler(http.server.SimpleHTTPRequestHandler):
         """Send the output if it changed since site/ was written; False if site/ has it as it is."""
         path = output_path(urllib.parse.unquote(urllib.parse.urlsplit(self.path).path))
         try:
-            found = self.live.output(path)
-            if found is None:
-                path, status, found = "404.html", 404, self.live.output("404.html")
-            else:
-                status = 200
+            found, status = self.live.output(path), 200
+            if found.in_memory and found.data is None:
+                found, status, path = self.live.output("404.html"), 404, "404.html"
         except Exception as error:  # a template error, say: show it in place of the page
             self._send_html(500, _error_page(f"{type(error).__name__}: {error}"))
             return True
-        if not isinstance(found, bytes):
+        if found.data is None:
             return False
         if path.endswith(".html"):
-            self._send_html(status, found.decode("utf-8"))
+            self._send_html(status, found.data.decode("utf-8"))
             return True
         self.send_response(status)
         self.send_header("Content-Type", self.guess_type(path))
-        self.send_header("Content-Length", str(len(found)))
+        self.send_header("Content-Length", str(len(found.data)))
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        self.wfile.write(found)
+        self.wfile.write(found.data)
         return True
 
     def _is_page(self) -> bool:

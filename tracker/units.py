@@ -34,7 +34,7 @@ class Unit:
 
     name: str
     report: str | None  # the report whose unit this is; None: the site-wide unit
-    key: str | None  # a hash of every input; None: built every time
+    key: str  # a hash of every input
     pages: tuple[PagePlan, ...]
     files: Callable[[], Iterable[RenderedPage]]  # called only if the unit is built, one file at a time
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import minify_html
 
 from tracker.assets import Asset
-from tracker.cache import OutputRecord, UnitRecord
+from tracker.cache import OutputRecord, UnitRecord, folder_id, output_stamp
 from tracker.render import PagePlan, RenderedPage
 from tracker.units import Unit
 
@@ -50,34 +50,33 @@ def write_site(
 ) -> OutputRecord:
     """Write every output into a fresh folder, run finish on it, then swap it in for site_dir.
 
-    previous describes the units of the site now in site_dir: a unit whose key is unchanged is
-    linked from there instead of rendered. Return what the new site holds.
+    previous describes the units of the site now in site_dir: a unit whose key is unchanged, and
+    whose files are as they were written, is linked from there instead of rendered. Return what
+    the new site holds.
     """
     earlier = previous or {}
-    reused = {unit.name: earlier[unit.name].paths for unit in output.units if _is_unchanged(unit, earlier.get(unit.name), site_dir)}
+    reused = {unit.name: earlier[unit.name] for unit in output.units if _is_unchanged(unit, earlier.get(unit.name), site_dir)}
     built = [unit for unit in output.units if unit.name not in reused]
     claimed: set[str] = set()
-    pages = [plan for unit in built for plan in unit.pages]
-    paths = [claim(claimed, plan.output_path) for plan in pages] + [claim(claimed, asset.output_path) for asset in output.assets]
-    paths += [claim(claimed, path) for unit_paths in reused.values() for path in unit_paths]
+    paths = [claim(claimed, plan.output_path) for unit in built for plan in unit.pages]
+    paths += [claim(claimed, asset.output_path) for asset in output.assets]
+    paths += [claim(claimed, path) for unit in reused.values() for path in unit.files]
     staging = site_dir.with_name(f".{site_dir.name}.building-{os.getpid()}")
     remove_stale_builds(site_dir)
     try:
         staging.mkdir(parents=True)
         _make_folders(staging, paths)
-        for path in (path for unit_paths in reused.values() for path in unit_paths):
+        for path in (path for unit in reused.values() for path in unit.files):
             link_or_copy(site_dir / path, staging / path)
         for asset in output.assets:
             _write_bytes(staging, asset.output_path, asset.data)
-        written = dict(reused)
-        pages_of = {unit.name: tuple(plan.output_path for plan in unit.pages) for unit in built}
+        written: dict[str, list[str]] = {name: list(unit.files) for name, unit in reused.items()}
+        pages_of = {unit.name: [plan.output_path for plan in unit.pages] for unit in built}
         for name, files in _build_units(built, output.render, staging).items():
-            written[name] = pages_of[name] + tuple(claim(claimed, path) for path in files)
+            written[name] = pages_of[name] + [claim(claimed, path) for path in files]
         if finish is not None:
             finish(staging)
-        record = OutputRecord(
-            staging.stat().st_ino, {unit.name: UnitRecord(unit.key, written[unit.name]) for unit in output.units if unit.key}
-        )
+        record = _record_of(staging, output.units, written)
         _swap_into_place(staging, site_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -85,10 +84,21 @@ def write_site(
 
 
 def _is_unchanged(unit: Unit, earlier: UnitRecord | None, site_dir: Path) -> bool:
-    """Whether the unit's files in site_dir were made from the same inputs, and are all still there."""
-    if unit.key is None or earlier is None or earlier.key != unit.key:
+    """Whether the unit's files in site_dir were made from the same inputs, and are as they were written."""
+    if earlier is None or earlier.key != unit.key:
         return False
-    return all(os.path.isfile(site_dir / path) for path in earlier.paths)
+    try:
+        return all(output_stamp(site_dir / path) == stamp for path, stamp in earlier.files.items())
+    except OSError:
+        return False
+
+
+def _record_of(staging: Path, units: Sequence[Unit], written: Mapping[str, list[str]]) -> OutputRecord:
+    """Return what the finished staging folder holds: each unit's key and files, with their stamps."""
+    return OutputRecord(
+        folder_id(staging),
+        {unit.name: UnitRecord(unit.key, {path: output_stamp(staging / path) for path in sorted(written[unit.name])}) for unit in units},
+    )
 
 
 def _write_file(staging: Path, file: RenderedPage) -> str:
@@ -153,7 +163,12 @@ def _make_folders(staging: Path, paths: Iterable[str]) -> None:
 
 
 def _write_bytes(staging: Path, output_path: str, data: bytes) -> None:
-    (staging / output_path).write_bytes(data)
+    """Write a new file; never write into an existing one, which may be linked to the live site."""
+    try:
+        with open(staging / output_path, "xb") as file:
+            file.write(data)
+    except FileExistsError:
+        raise OutputCollision(f"two outputs claim {output_path}") from None
 
 
 # Parallel rendering. The forked workers find the job in this module-level slot, set just
