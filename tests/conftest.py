@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import FIXTURE_CONTENT, FIXTURE_TODAY, ROOT, project_for
+from tests.helpers import FIXTURE_CONTENT, FIXTURE_TODAY, ROOT, add_report_copy, copy_fixture, project_for
+from tracker.cache import CACHE_FOLDER
 from tracker.pipeline import Project, build_site
 
 
@@ -23,3 +25,15 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("real") / "site"
     build_site(Project(ROOT / "content", ROOT / "templates", ROOT / "assets", site), date.today())
     return site
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """A project of three fictional reports, the second linked to the first, with its own templates, assets and build cache."""
+    root = tmp_path / "project"
+    content = copy_fixture(root / "content")
+    add_report_copy(content, "swings", related_to="benches-r1")
+    add_report_copy(content, "lamps")
+    shutil.copytree(ROOT / "templates", root / "templates")
+    shutil.copytree(ROOT / "assets", root / "assets")
+    return Project(content, root / "templates", root / "assets", root / "site", None, root / CACHE_FOLDER)

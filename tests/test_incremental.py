@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import FIXTURE_TODAY, ROOT, add_report_copy, copy_fixture
-from tracker.cache import CACHE_FOLDER
+from tests.helpers import FIXTURE_TODAY
 from tracker.pipeline import BuildOptions, Project, build_site
 
 Edit = Callable[[Path], None]
@@ -17,18 +16,6 @@ Edit = Callable[[Path], None]
 
 def _tree(site: Path) -> dict[str, bytes]:
     return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Project:
-    """A project of three fictional reports, the second linked to the first, with its own templates and a build cache."""
-    root = tmp_path / "project"
-    content = copy_fixture(root / "content")
-    add_report_copy(content, "swings", related_to="benches-r1")
-    add_report_copy(content, "lamps")
-    shutil.copytree(ROOT / "templates", root / "templates")
-    shutil.copytree(ROOT / "assets", root / "assets")
-    return Project(root / "content", root / "templates", root / "assets", root / "site", None, root / CACHE_FOLDER)
 
 
 def _full_build(project: Project, site: Path) -> dict[str, bytes]:

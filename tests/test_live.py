@@ -6,26 +6,10 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-import pytest
-
-from tests.helpers import ROOT, add_report_copy, copy_fixture
-from tracker.cache import CACHE_FOLDER
 from tracker.live import LiveSite
 from tracker.pipeline import Project, build_site
 
 TODAY = date(2026, 1, 1)
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Project:
-    """Three fictional reports, the second linked to the first, with their own templates and a build cache."""
-    root = tmp_path / "project"
-    content = copy_fixture(root / "content")
-    add_report_copy(content, "swings", related_to="benches-r1")
-    add_report_copy(content, "lamps")
-    shutil.copytree(ROOT / "templates", root / "templates")
-    shutil.copytree(ROOT / "assets", root / "assets")
-    return Project(content, root / "templates", root / "assets", root / "site", None, root / CACHE_FOLDER)
 
 
 def _served(live: LiveSite, path: str) -> bytes | None:
