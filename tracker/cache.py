@@ -113,10 +113,7 @@ class RecordCache:
 
     def recall(self, file: SourceFile) -> object | None:
         """Return the file's record from an earlier build, or None."""
-        record = self._earlier.get((file.path, file.digest))
-        if record is not None:
-            self.keep(file, record)
-        return record
+        return self._earlier.get((file.path, file.digest))
 
     def keep(self, file: SourceFile, record: object) -> None:
         """Remember a record this build validated."""

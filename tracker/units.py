@@ -7,8 +7,9 @@ content file outside reports/) with the files of the report's folder and of the 
 folders. When a key is unchanged since the last build, the unit's files are taken from the
 previous site instead of rendered again (write.py).
 
-The site-wide unit (home, the lists, changes, open data, the site feed, the sitemap) lists or
-counts items of every report, so its key hashes every input: it is built again after any edit.
+The site-wide units (home, the lists, changes, the site feed and the sitemap; and the open data)
+list or count items of every report, so their key hashes every input: they are built again after
+any edit.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from tracker.render import PagePlan, RenderedPage, plan_report_pages, plan_site_
 from tracker.views import ReportView, SiteModel
 
 SITE_UNIT = "site"
+DATA_UNIT = "data"
 
 
 @dataclass(frozen=True)
@@ -40,9 +42,13 @@ class Unit:
 
 
 def plan_units(
-    model: SiteModel, digests: Mapping[str, str], shared_key: str, site_files: Callable[[], Iterable[RenderedPage]]
+    model: SiteModel,
+    digests: Mapping[str, str],
+    shared_key: str,
+    site_files: Callable[[], Iterable[RenderedPage]],
+    open_data: Callable[[], Iterable[RenderedPage]],
 ) -> list[Unit]:
-    """Return the site-wide unit, then one unit per report.
+    """Return the site-wide units (pages and files; the open data, apart so that another worker makes it), then one unit per report.
 
     digests maps each content path to a hash of its bytes; shared_key hashes the inputs that are
     not content (code, templates, assets, options).
@@ -54,7 +60,10 @@ def plan_units(
     every_input = digest_of([shared_key, *(entry for folder in sorted(by_folder) for entry in by_folder[folder])])
     linked = linked_reports(model)
     folders = {report.record.id: report_folder(report.record.path) or "" for report in model.reports}
-    units = [Unit(SITE_UNIT, None, every_input, tuple(plan_site_pages(model)), site_files)]
+    units = [
+        Unit(SITE_UNIT, None, every_input, tuple(plan_site_pages(model)), site_files),
+        Unit(DATA_UNIT, None, every_input, (), open_data),
+    ]
     for report in model.reports:
         inputs = chain.from_iterable(by_folder[folders[other]] for other in sorted({report.record.id, *linked[report.record.id]}))
         units.append(
