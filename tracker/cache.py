@@ -182,9 +182,9 @@ def _read_groups(folder: Path) -> dict[str, _Stored]:
 OutputStamp = tuple[int, int, int]  # a written file's size, modification time (ns) and inode
 
 
-def output_stamp(path: Path) -> OutputStamp:
+def output_stamp(path: str | Path) -> OutputStamp:
     """Return what tells that a written file has not been changed since (by hand, or a script)."""
-    found = path.stat()
+    found = os.stat(path)
     return (found.st_size, found.st_mtime_ns, found.st_ino)
 
 

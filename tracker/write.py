@@ -67,12 +67,14 @@ def write_site(
         staging.mkdir(parents=True)
         _make_folders(staging, paths)
         for path in (path for unit in reused.values() for path in unit.files):
-            link_or_copy(site_dir / path, staging / path)
+            link_or_copy(os.path.join(site_dir, path), os.path.join(staging, path))
         for asset in output.assets:
             _write_bytes(staging, asset.output_path, asset.data)
         written: dict[str, list[str]] = {name: list(unit.files) for name, unit in reused.items()}
         pages_of = {unit.name: [plan.output_path for plan in unit.pages] for unit in built}
-        for name, files in _build_units(built, output.render, staging).items():
+        # On a large site, even the site-wide units alone (after an edit) are worth two workers.
+        parallel = sum(len(unit.pages) for unit in output.units) >= PARALLEL_FROM
+        for name, files in _build_units(built, output.render, staging, parallel).items():
             written[name] = pages_of[name] + [claim(claimed, path) for path in files]
         if finish is not None:
             finish(staging)
@@ -88,7 +90,7 @@ def _is_unchanged(unit: Unit, earlier: UnitRecord | None, site_dir: Path) -> boo
     if earlier is None or earlier.key != unit.key:
         return False
     try:
-        return all(output_stamp(site_dir / path) == stamp for path, stamp in earlier.files.items())
+        return all(output_stamp(os.path.join(site_dir, path)) == stamp for path, stamp in earlier.files.items())
     except OSError:
         return False
 
@@ -97,7 +99,10 @@ def _record_of(staging: Path, units: Sequence[Unit], written: Mapping[str, list[
     """Return what the finished staging folder holds: each unit's key and files, with their stamps."""
     return OutputRecord(
         folder_id(staging),
-        {unit.name: UnitRecord(unit.key, {path: output_stamp(staging / path) for path in sorted(written[unit.name])}) for unit in units},
+        {
+            unit.name: UnitRecord(unit.key, {path: output_stamp(os.path.join(staging, path)) for path in sorted(written[unit.name])})
+            for unit in units
+        },
     )
 
 
@@ -176,12 +181,14 @@ def _write_bytes(staging: Path, output_path: str, data: bytes) -> None:
 _JOB: tuple[Sequence[Unit], Callable[[PagePlan], RenderedPage], Path] | None = None
 
 
-def _build_units(units: Sequence[Unit], render: Callable[[PagePlan], RenderedPage], staging: Path) -> dict[str, tuple[str, ...]]:
+def _build_units(
+    units: Sequence[Unit], render: Callable[[PagePlan], RenderedPage], staging: Path, parallel: bool
+) -> dict[str, tuple[str, ...]]:
     """Render and write each unit's pages and files; return the paths of the files (not pages) each wrote."""
     global _JOB
     _JOB = (units, render, staging)
     try:
-        if sum(len(unit.pages) for unit in units) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        if not parallel or len(units) < 2 or "fork" not in multiprocessing.get_all_start_methods():
             return dict(_build_unit(index) for index in range(len(units)))
         with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
             return dict(pool.imap_unordered(_build_unit, range(len(units)), chunksize=1))
