@@ -26,7 +26,7 @@ from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
-from tracker.load import FileStamp, SourceFile
+from tracker.load import FileStamp, SourceFile, report_folder
 
 CACHE_FOLDER = ".tracker-cache"
 RECORDS_FOLDER = "records"
@@ -59,9 +59,7 @@ def folder_digest(folder: Path) -> str:
             continue
         try:
             data = path.read_bytes()
-        except IsADirectoryError:
-            continue
-        except FileNotFoundError:  # an editor's temporary file, gone already
+        except (IsADirectoryError, FileNotFoundError):  # a folder, or an editor's temporary file already gone
             continue
         digest.update(relative.encode("utf-8") + b"\0" + data + b"\0")
     return digest.hexdigest()
@@ -135,7 +133,7 @@ class RecordCache:
             return
         grouped: dict[str, _Stored] = {}
         for (path, digest), record in self._now.items():
-            stored = grouped.setdefault(_group_of(path), _Stored(self._began))
+            stored = grouped.setdefault(report_folder(path) or "", _Stored(self._began))
             stored.records[(path, digest)] = record
             if path in self._now_stamps:
                 stored.stamps[path] = self._now_stamps[path]
@@ -154,12 +152,6 @@ class _Stored:
     taken_after_ns: int = 0  # when the check that took these stamps began
     records: dict[tuple[str, str], object] = field(default_factory=dict)
     stamps: dict[str, tuple[FileStamp, str]] = field(default_factory=dict)
-
-
-def _group_of(content_path: str) -> str:
-    """Return the report folder a content file is in (reports/<folder>), or "" outside reports/."""
-    parts = content_path.split("/")
-    return "/".join(parts[:2]) if len(parts) > 2 and parts[0] == "reports" else ""
 
 
 def _group_file(group: str) -> str:

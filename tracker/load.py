@@ -117,6 +117,12 @@ def load_content(content_dir: Path, known: KnownFiles = NOTHING_KNOWN) -> LoadRe
     return LoadResult(tuple(files), tuple(errors))
 
 
+def report_folder(content_path: str) -> str | None:
+    """Return the report folder a content path is in (reports/<folder>), or None outside reports/."""
+    parts = content_path.split("/")
+    return "/".join(parts[:2]) if len(parts) > 2 and parts[0] == "reports" else None
+
+
 def kind_of(content_path: str) -> str | None:
     """Return the kind of file at a content path, or None if the build does not read it there."""
     found = _KIND_REGEX.fullmatch(content_path)

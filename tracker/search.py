@@ -16,7 +16,6 @@ import sys
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from importlib.metadata import version
 from pathlib import Path
 
 from tracker.cache import digest_of
@@ -47,7 +46,7 @@ def plan_index_parts(reports: Sequence[tuple[str, str, Sequence[str]]]) -> tuple
         grouped.setdefault(search_index_url(report[0]), []).append(report)
     parts = []
     for url, members in sorted(grouped.items()):
-        fingerprint = digest_of([version("pagefind"), *(f"{report_id}\0{key}" for report_id, key, _ in members)])
+        fingerprint = digest_of(f"{report_id}\0{key}" for report_id, key, _ in members)  # keys hash Pagefind's version too
         pages = tuple(page for _, _, paths in members for page in paths if page.endswith(".html"))
         parts.append(IndexPart(url, pages, fingerprint))
     return tuple(parts)

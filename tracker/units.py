@@ -23,6 +23,7 @@ from itertools import chain
 from tracker.badges import report_badge_files
 from tracker.cache import digest_of
 from tracker.feeds import report_feed_files
+from tracker.load import report_folder
 from tracker.render import PagePlan, RenderedPage, plan_report_pages, plan_site_pages
 from tracker.views import ReportView, SiteModel
 
@@ -82,12 +83,6 @@ def report_files(model: SiteModel, report: ReportView) -> Iterable[RenderedPage]
     """Yield a report's feeds and its commitments' badges."""
     yield from report_feed_files(model, report)
     yield from report_badge_files(report)
-
-
-def report_folder(content_path: str) -> str | None:
-    """Return the report folder a content path is in (reports/<folder>), or None outside reports/."""
-    parts = content_path.split("/")
-    return "/".join(parts[:2]) if len(parts) > 2 and parts[0] == "reports" else None
 
 
 def linked_reports(model: SiteModel) -> dict[str, set[str]]:

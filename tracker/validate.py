@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from pathlib import PurePosixPath
 from typing import TypeVar, cast
 
 from tracker.cache import RecordCache
 from tracker.consistency import check_consistency
 from tracker.errors import ContentError
 from tracker.fields import FieldReader
-from tracker.load import SourceFile
+from tracker.load import SourceFile, report_folder
 from tracker.markdown import find_unsafe_markup, markdown_to_text, split_paragraphs
 from tracker.records import (
     Answer,
@@ -130,17 +129,17 @@ def _require_single(by_kind: dict[str, list[SourceFile]], kinds: list[str], erro
 
 def _report_folders(report_files: list[SourceFile], reports: tuple[Report, ...]) -> dict[str, str]:
     """Return each report folder's report id: from its record, or from its file's fields if it has errors."""
-    folders = {str(PurePosixPath(report.path).parent): report.id for report in reports}
+    folders = {report_folder(report.path) or "": report.id for report in reports}
     for file in report_files:
         report_id = file.data.get("id")
-        folder = str(PurePosixPath(file.path).parent)
+        folder = report_folder(file.path) or ""
         if folder not in folders and isinstance(report_id, str):
             folders[folder] = report_id.strip()
     return folders
 
 
 def _report_of(path: str, report_folders: dict[str, str], errors: list[ContentError]) -> str:
-    folder = path.rsplit("/", 2)[0]  # reports/<folder>/<kind>/<file>.md
+    folder = report_folder(path) or ""
     if folder not in report_folders:
         errors.append(
             ContentError(
