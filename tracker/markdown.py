@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import string
 
 import cmarkgfm
 import nh3
@@ -43,7 +44,10 @@ _URL_SCHEMES = {"http", "https", "mailto"}
 
 _TAG = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?\s*>|<!--|<\?|<!\[CDATA\[")
 _AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^\s<>]*>", re.IGNORECASE)
-_BAD_SCHEME = re.compile(r"(?:java|vb)script\s*:|data\s*:\s*text/html", re.IGNORECASE)
+# Searched for in text with its ASCII letters lowered (schemes are ASCII): three patterns, each
+# starting with a literal, run many times faster than one case-blind pattern with alternatives.
+_BAD_SCHEMES = (re.compile(r"javascript\s*:"), re.compile(r"vbscript\s*:"), re.compile(r"data\s*:\s*text/html"))
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
 _BLOCK_TAG = re.compile(r"</?(?:p|br|li|h\d|blockquote|pre|tr|td|th|ul|ol|table|thead|tbody|hr)\b[^>]*>")
 _INLINE_TAG = re.compile(r"<[^>]*>")
@@ -77,11 +81,14 @@ def find_unsafe_markup(text: str, first_line: int) -> list[tuple[int, str]]:
     script links, so `<img` on one line and `onerror=…>` on the next is still found.
     """
     without_autolinks = _AUTOLINK.sub(lambda match: " " * len(match.group(0)), text)
+    decoded = html.unescape(without_autolinks)
+    lowered = decoded.translate(_ASCII_LOWER)  # the same length as decoded, so its offsets hold there too
+    searches = [(_TAG, without_autolinks, without_autolinks), *((pattern, lowered, decoded) for pattern in _BAD_SCHEMES)]
     found: dict[int, str] = {}
-    for pattern, source in ((_TAG, without_autolinks), (_BAD_SCHEME, html.unescape(without_autolinks))):
-        for match in pattern.finditer(source):
+    for pattern, searched, source in searches:
+        for match in pattern.finditer(searched):
             line = first_line + source.count("\n", 0, match.start())
-            found.setdefault(line, " ".join(match.group(0).split()))
+            found.setdefault(line, " ".join(source[match.start() : match.end()].split()))
     return sorted(found.items())
 
 

@@ -88,6 +88,8 @@ class _Lines:
 
     def __init__(self, text: str, first_line: int) -> None:
         self.first_line = first_line
+        # With line feeds the only breaks (separators are refused), YAML's own line count is the editor's.
+        self.yaml_counts_alike = "\r" not in text
         self.starts = [0, *(match.end() for match in re.finditer("\n", text))]
         self.rows = text.split("\n")
 
@@ -99,6 +101,8 @@ class _Lines:
 
     def number(self, mark: Any) -> int:
         """Return the line number of a YAML mark, counted from first_line."""
+        if self.yaml_counts_alike and mark is not None:
+            return self.first_line + int(mark.line)
         return self.first_line + self.position(mark)[0]
 
     def row(self, row: int) -> str:
