@@ -28,8 +28,17 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Project:
-    """A project of three fictional reports, the second linked to the first, with its own templates, assets and build cache."""
+def small_search_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Split the search index into parts of 3 pages, so that a few fictional reports fill several parts as a large site's would."""
+    monkeypatch.setattr("tracker.urls.PAGES_PER_SEARCH_PART", 3)
+
+
+@pytest.fixture
+def project(tmp_path: Path, small_search_parts: None) -> Project:
+    """A project of three fictional reports, the second linked to the first, with its own templates, assets and build cache.
+
+    Its search index is in several parts (small_search_parts).
+    """
     root = tmp_path / "project"
     content = copy_fixture(root / "content")
     add_report_copy(content, "swings", related_to="benches-r1")

@@ -352,7 +352,9 @@ def test_search_finds_a_commitment_by_a_word_in_its_quote(context: BrowserContex
     assert page.locator("#search-results h2").inner_text().endswith("for “Rowley”")
 
 
-def test_search_finds_pages_in_every_part_of_the_index(tmp_path: Path, context: BrowserContext, rules: tuple[HeaderRule, ...]) -> None:
+def test_search_finds_pages_in_every_part_of_the_index(
+    tmp_path: Path, context: BrowserContext, rules: tuple[HeaderRule, ...], small_search_parts: None
+) -> None:
     content = copy_fixture(tmp_path / "content")
     add_report_copy(content, "swings")
     add_report_copy(content, "lamps")

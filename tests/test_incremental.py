@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import FIXTURE_TODAY
-from tracker.pipeline import BuildOptions, Project, build_site
+from tracker.pipeline import BuildOptions, Project, build_site, check_site
 
 Edit = Callable[[Path], None]
 
@@ -84,8 +84,10 @@ def test_an_edit_renders_only_its_report_and_the_site_wide_pages(project: Projec
     assert "feeds/commitments/lamps-c1.xml" in rewritten
     assert "index.html" in rewritten  # the home page lists every report
     assert not {path for path in rewritten if "benches" in path or "swings" in path}, "other reports' files are reused"
+    edited_part = _part_of(project, "lamps")
+    assert {_part_of(project, "benches"), _part_of(project, "swings")} - {edited_part}, "another report's pages are in another part"
     assert not {path for path in rewritten if path.startswith("pagefind/")} - {
-        path for path in rewritten if path.startswith(f"pagefind/{_part_of(project, 'lamps')}/")
+        path for path in rewritten if path.startswith(f"pagefind/{edited_part}/")
     }, "only the edited report's part of the search index is made again"
 
 
@@ -136,8 +138,7 @@ def test_a_site_changed_by_hand_is_not_reused(project: Project, tmp_path: Path) 
 
 
 def _part_of(project: Project, report_folder: str) -> str:
-    from tracker.urls import search_index_url
-
-    text = (project.content / f"reports/{report_folder}/report.md").read_text(encoding="utf-8")
-    report_id = next(line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("id:"))
-    return search_index_url(report_id).strip("/").split("/")[1]
+    """Return the folder, under pagefind/, of the search index part that holds a report folder's pages."""
+    model = check_site(project, FIXTURE_TODAY).model
+    part = next(report.search_index for report in model.reports if report.record.path.startswith(f"reports/{report_folder}/"))
+    return part.strip("/").split("/")[1]

@@ -30,6 +30,7 @@ from tracker.urls import (
     report_feed_url,
     report_url,
     response_url,
+    search_index_parts,
     search_index_url,
     site_feed_url,
     status_url,
@@ -82,8 +83,10 @@ def build_model(content: Content, preview: bool = False) -> SiteModel:
     groups = _group_commitments(commitments)
     related = related_links(content)
     by_report = _group_by_report(content)
+    searchable_pages = len(content.reports) + len(content.recommendations) + len(content.responses) + len(content.commitments)
+    search_parts = search_index_parts(searchable_pages)
     report_views = tuple(
-        _report_view(report, by_report, bodies, groups, related)
+        _report_view(report, by_report, bodies, groups, related, search_parts)
         for report in sorted(content.reports, key=lambda report: (-report.published.toordinal(), report.id))
     )
     all_recs = tuple(rec for report in report_views for rec in report.recommendations)
@@ -98,7 +101,7 @@ def build_model(content: Content, preview: bool = False) -> SiteModel:
         bodies=tuple(_body_view(body, commitments) for body in sorted(content.bodies, key=lambda body: body.name)),
         commitments=commitments,
         changes=find_changes(content, report_views, commitments),
-        search_indexes=tuple(sorted({search_index_url(report.id) for report in content.reports})),
+        search_indexes=tuple(sorted({report.search_index for report in report_views})),
         feed_url=site_feed_url(),
         preview=preview,
     )
@@ -206,7 +209,12 @@ def _group_by_report(content: Content) -> _ReportParts:
 
 
 def _report_view(
-    report: Report, parts: _ReportParts, bodies: dict[str, Body], groups: _CommitmentGroups, related: dict[str, tuple[Link, ...]]
+    report: Report,
+    parts: _ReportParts,
+    bodies: dict[str, Body],
+    groups: _CommitmentGroups,
+    related: dict[str, tuple[Link, ...]],
+    search_parts: int,
 ) -> ReportView:
     content = parts.content
     report_recs = sorted(parts.recommendations[report.id], key=lambda rec: rec.number)
@@ -231,7 +239,17 @@ def _report_view(
     report_commitments = groups.by_report.get(report_url(report.id), ())
     figures = _figures(recs, report_commitments, content.statuses)
     owners = _owner_counts(report_commitments)
-    return ReportView(report, report_url(report.id), bodies[report.body], recs, responses, figures, report_feed_url(report.id), owners)
+    return ReportView(
+        report,
+        report_url(report.id),
+        bodies[report.body],
+        recs,
+        responses,
+        figures,
+        report_feed_url(report.id),
+        owners,
+        search_index_url(report.id, search_parts),
+    )
 
 
 def _owner_counts(commitments: tuple[CommitmentView, ...]) -> tuple[OwnerCount, ...]:

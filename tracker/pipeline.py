@@ -173,7 +173,10 @@ def plan_site(project: Project, checked: CheckedSite) -> PlannedSite:
 def write_planned(project: Project, checked: CheckedSite, planned: PlannedSite, options: BuildOptions) -> OutputRecord:
     """Write the planned site into project.site (reusing unchanged units), with its search index; return what it holds."""
     output = Output(units=planned.units, render=planned.render, assets=planned.assets)
-    parts = plan_index_parts([(unit.report, unit.key, [plan.output_path for plan in unit.pages]) for unit in planned.units if unit.report])
+    part_of = {report.record.id: report.search_index for report in checked.model.reports}
+    parts = plan_index_parts(
+        [(part_of[unit.report], unit.report, unit.key, [plan.output_path for plan in unit.pages]) for unit in planned.units if unit.report]
+    )
     finish = partial(index_search, parts=parts, previous_site=project.site, reuse_stale=options.stale_search)
     record = write_site(output, project.site, finish=finish, previous=read_outputs(project.cache, project.site))
     save_outputs(project.cache, record)

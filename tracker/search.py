@@ -1,9 +1,10 @@
 """Site search: a static Pagefind index, built over the finished pages, in parts.
 
 The pagefind package on PyPI ships the indexer binary in its wheel, so nothing is downloaded.
-Indexing is the slowest step of a build, so the pages of each report go to one of a few parts
-(by a hash of the report's id), each its own Pagefind index under /pagefind/<part>/; the search
-page loads one and merges the others. A part whose reports' pages are unchanged (the same unit
+Indexing is the slowest step of a build, and Pagefind's memory grows with the pages it indexes,
+so the pages of each report go to one of several parts (by a hash of the report's id; about
+urls.PAGES_PER_SEARCH_PART pages each), each its own Pagefind index under /pagefind/<part>/; the
+search page loads one and merges the others, which share its search code. A part whose reports' pages are unchanged (the same unit
 keys, see units.py) is copied from the previous site instead of indexed again, so an edit
 re-indexes one part, not the site.
 """
@@ -12,14 +13,15 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
+from pagefind.service import get_executable
+
 from tracker.cache import digest_of
-from tracker.urls import search_index_url
 from tracker.write import link_or_copy
 
 FINGERPRINT_FILE = ".inputs-fingerprint"
@@ -39,11 +41,11 @@ class IndexPart:
     fingerprint: str  # a hash of the inputs of its reports' pages
 
 
-def plan_index_parts(reports: Sequence[tuple[str, str, Sequence[str]]]) -> tuple[IndexPart, ...]:
-    """Group (report id, unit key, page paths) into index parts, ordered by URL."""
+def plan_index_parts(reports: Sequence[tuple[str, str, str, Sequence[str]]]) -> tuple[IndexPart, ...]:
+    """Group (index part URL, report id, unit key, page paths), one for each report, into index parts, ordered by URL."""
     grouped: dict[str, list[tuple[str, str, Sequence[str]]]] = {}
-    for report in sorted(reports):
-        grouped.setdefault(search_index_url(report[0]), []).append(report)
+    for url, report_id, key, paths in sorted(reports):
+        grouped.setdefault(url, []).append((report_id, key, paths))
     parts = []
     for url, members in sorted(grouped.items()):
         fingerprint = digest_of(f"{report_id}\0{key}" for report_id, key, _ in members)  # keys hash Pagefind's version too
@@ -89,9 +91,18 @@ def _index_part(site_dir: Path, part: IndexPart) -> None:
     (site_dir / folder / FINGERPRINT_FILE).write_text(part.fingerprint, encoding="utf-8")
 
 
+@cache
+def _pagefind_binary() -> str:
+    """Return the indexer binary that the pagefind package's wheel installed (run directly: a part is often a second's work)."""
+    binary = get_executable()
+    if binary is None:
+        raise SearchIndexFailed("the Pagefind indexer is not installed: run `python3 -m pip install -r requirements.txt`")
+    return str(binary)
+
+
 def _run_pagefind(pages: Path, output: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(pages), "--output-path", str(output), "--silent"],
+        [_pagefind_binary(), "--site", str(pages), "--output-path", str(output), "--silent"],
         capture_output=True,
         text=True,
         check=False,

@@ -76,10 +76,24 @@ def badge_url(commitment_id: str) -> str:
     return f"{commitment_url(commitment_id)}badge.svg"
 
 
-SEARCH_INDEX_PARTS = 8  # enough that an edit re-indexes an eighth of the site; few enough for the browser to merge
+# Pagefind holds about 0.3 MB of memory per page while it indexes, and an edit indexes again the
+# whole part its report is in: parts of about this many pages keep both small.
+PAGES_PER_SEARCH_PART = 500
 
 
-def search_index_url(report_id: str) -> str:
+def search_index_parts(searchable_pages: int) -> int:
+    """Return how many parts the search index of a site with this many searchable pages has.
+
+    A power of two: as a site grows, its reports move to other parts (all indexed again) only
+    each time it doubles.
+    """
+    parts = 1
+    while parts * PAGES_PER_SEARCH_PART < searchable_pages:
+        parts *= 2
+    return parts
+
+
+def search_index_url(report_id: str, parts: int) -> str:
     """Return the URL of the part of the search index that holds a report's pages (see search.py)."""
-    part = int.from_bytes(hashlib.blake2b(report_id.encode("utf-8"), digest_size=4).digest(), "big") % SEARCH_INDEX_PARTS
+    part = int.from_bytes(hashlib.blake2b(report_id.encode("utf-8"), digest_size=4).digest(), "big") % parts
     return f"/pagefind/{part}/"
