@@ -16,10 +16,12 @@ from typing import Any
 import feedparser
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.helpers import FIXTURE_CONTENT, FIXTURE_TODAY, ROOT, project_for
 from tracker.badges import TAG_COLOURS, badge_files
-from tracker.data import data_files
+from tracker.data import csv_line, data_files
 from tracker.feeds import feed_files
 from tracker.pipeline import Project, check_site
 from tracker.views import CommitmentView, SiteModel
@@ -373,3 +375,13 @@ def test_badges_need_no_clock(fixture_model: SiteModel, tmp_path: Path) -> None:
     assert badge_files(later) == badge_files(fixture_model)
     assert list(feed_files(later)) == list(feed_files(fixture_model))
     assert data_files(later) == data_files(fixture_model)
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from('ab ,"\n\r\té'), max_size=6), min_size=1, max_size=4))
+def test_a_csv_line_reads_back_as_its_cells_and_is_what_the_csv_module_writes(cells: list[str]) -> None:
+    line = csv_line(cells)
+    assert next(csv.reader(io.StringIO(line, newline=""))) == cells
+    if not any("\r" in cell for cell in cells):  # csv.writer leaves a lone carriage return unquoted
+        written = io.StringIO()
+        csv.writer(written, lineterminator="\n").writerow(cells)
+        assert line == written.getvalue()
