@@ -100,6 +100,7 @@ class CheckedSite:
     digests: dict[str, str]  # each content file's path and a hash of its bytes
 
 
+@collector_paused
 def check_site(project: Project, today: date, options: BuildOptions = BuildOptions(), records: RecordCache | None = None) -> CheckedSite:
     """Load and validate all content; raise ContentErrors listing every problem.
 
