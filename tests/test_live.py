@@ -6,8 +6,13 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import pytest
+
+from tracker.data import data_files
 from tracker.live import LiveSite
 from tracker.pipeline import Project, build_site
+from tracker.render import RenderedPage
+from tracker.views import SiteModel
 
 TODAY = date(2026, 1, 1)
 
@@ -66,4 +71,27 @@ def test_a_new_commitment_and_an_edited_stylesheet_are_served(project: Project, 
     (commitments / "oil.md").write_text(text.replace("id: lamps-c1", "id: lamps-c9").replace("Paint every", "Oil every"), encoding="utf-8")
     _replace(project.assets / "style.css", "body {", "body  {")
     live.refresh()
+    _assert_serves_a_full_build(live, tmp_path)
+
+
+def test_a_badge_after_a_save_is_made_without_making_the_open_data(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[str] = []
+
+    def counted_data_files(model: SiteModel) -> list[RenderedPage]:
+        made.append("data")
+        return data_files(model)
+
+    monkeypatch.setattr("tracker.pipeline.data_files", counted_data_files)
+    live = LiveSite(project, today=lambda: TODAY)
+    live.build()
+    made.clear()
+    _replace(project.content / "reports/lamps/commitments/paint.md", "Paint every bench green", "Paint every bench blue")
+    live.refresh()
+    badge = live.output("commitments/lamps-c1/badge.svg")
+    assert badge.in_memory and badge.data is not None and b"<svg" in badge.data
+    assert made == [], "the badge's own unit is made, not every changed unit's files"
+    assert live.output("data/tracker.json").data is not None
+    assert made == ["data"]
     _assert_serves_a_full_build(live, tmp_path)

@@ -40,10 +40,20 @@ class _Overlay:
     render: Callable[[PagePlan], RenderedPage] | None = None
     assets: dict[str, bytes] = field(default_factory=dict)
     pages: dict[str, PagePlan] = field(default_factory=dict)  # the pages of the changed units, by output path
-    stale: set[str] = field(default_factory=set)  # what site/ holds of the changed units and of units that are gone
-    units: list[Unit] = field(default_factory=list)  # the changed units, whose other files are made on request
+    stale: dict[str, str] = field(
+        default_factory=dict
+    )  # what site/ holds of the changed units and of units that are gone, with the unit's name
+    units: dict[str, Unit] = field(default_factory=dict)  # the changed units by name, whose other files are made on request
     made: dict[str, bytes] = field(default_factory=dict)
-    files_made: bool = False
+    files_made: set[str] = field(default_factory=set)  # the units whose files are in made
+
+    def make_files(self, unit_name: str | None) -> None:
+        """Make the files (feeds, badges, data) of one changed unit, or of every changed unit (None), unless made already."""
+        for name in [unit_name] if unit_name is not None else list(self.units):
+            unit = self.units.get(name)
+            if unit is not None and name not in self.files_made:
+                self.files_made.add(name)
+                self.made.update((file.output_path, encode(file)) for file in unit.files())
 
 
 class LiveSite:
@@ -83,8 +93,8 @@ class LiveSite:
             render=planned.render,
             assets={asset.output_path: asset.data for asset in planned.assets},
             pages={plan.output_path: plan for unit in changed for plan in unit.pages},
-            stale={path for name, unit in on_disk.items() if name not in unchanged for path in unit.files},
-            units=changed,
+            stale={path: name for name, unit in on_disk.items() if name not in unchanged for path in unit.files},
+            units={unit.name: unit for unit in changed},
         )
         with self._lock:
             self._overlay = overlay
@@ -104,9 +114,9 @@ class LiveSite:
                 return Lookup(True, overlay.made[path])
             if path not in overlay.stale and (self.project.site / path).is_file():
                 return FROM_DISK
-            if not overlay.files_made:  # a feed or badge that moved, or is new since the build
-                overlay.files_made = True
-                overlay.made.update((file.output_path, encode(file)) for unit in overlay.units for file in unit.files())
+            overlay.make_files(overlay.stale.get(path))  # the unit that wrote this file to site/
+            if path not in overlay.made:  # a feed or badge that moved, or is new since the build
+                overlay.make_files(None)
             if path in overlay.made:
                 return Lookup(True, overlay.made[path])
             return Lookup(True, None) if path in overlay.stale else FROM_DISK
