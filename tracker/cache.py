@@ -15,7 +15,6 @@ cache that cannot be read is ignored, so the build is then a full one, never a w
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import pickle
 import sys
@@ -25,6 +24,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
+
+import orjson
 
 from tracker.load import FileStamp, SourceFile, report_folder
 
@@ -207,7 +208,7 @@ def read_outputs(folder: Path | None, site_dir: Path) -> dict[str, UnitRecord]:
     if folder is None:
         return {}
     try:
-        stored = json.loads((folder / OUTPUTS_FILE).read_text(encoding="utf-8"))
+        stored = orjson.loads((folder / OUTPUTS_FILE).read_bytes())
         if stored["code"] != code_digest() or tuple(stored["site_id"]) != folder_id(site_dir):
             return {}
         return {
@@ -226,8 +227,7 @@ def save_outputs(folder: Path | None, record: OutputRecord) -> None:
         name: {"key": unit.key, "files": [[path, *stamp] for path, stamp in sorted(unit.files.items())]}
         for name, unit in sorted(record.units.items())
     }
-    text = json.dumps({"code": code_digest(), "site_id": list(record.site_id), "units": units}, separators=(",", ":"))
-    _write_atomically(folder / OUTPUTS_FILE, text.encode("utf-8"))
+    _write_atomically(folder / OUTPUTS_FILE, orjson.dumps({"code": code_digest(), "site_id": list(record.site_id), "units": units}))
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
