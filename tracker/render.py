@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypedDict
 
@@ -45,7 +46,16 @@ class RenderedPage:
 
 
 def make_environment(templates_dir: Path, assets: tuple[Asset, ...]) -> jinja2.Environment:
-    """Return a Jinja environment that fails on undefined values and escapes by default."""
+    """Return a Jinja environment that fails on undefined values and escapes by default.
+
+    The same templates folder and asset URLs give the same environment, so that the live preview
+    compiles a template again only when it changes (Jinja checks each file's modification time).
+    """
+    return _environment(templates_dir.resolve(), tuple((asset.name, f"/{asset.output_path}") for asset in assets))
+
+
+@lru_cache(maxsize=8)
+def _environment(templates_dir: Path, asset_urls: tuple[tuple[str, str], ...]) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
         undefined=jinja2.StrictUndefined,
@@ -55,8 +65,8 @@ def make_environment(templates_dir: Path, assets: tuple[Asset, ...]) -> jinja2.E
     )
     env.filters["markdown"] = render_markdown
     env.filters["long_date"] = long_date
-    asset_urls = {asset.name: f"/{asset.output_path}" for asset in assets}
-    env.globals["asset_url"] = lambda name: asset_urls[name]
+    url_of = dict(asset_urls)
+    env.globals["asset_url"] = lambda name: url_of[name]
     return env
 
 
