@@ -11,9 +11,8 @@ from pathlib import Path
 
 from tracker.errors import ContentError
 from tracker.records import Content
-from tracker.render import RenderedPage, plan_pages
+from tracker.render import RenderedPage, SitePages
 from tracker.urls import commitment_url, recommendation_url, report_url, response_url
-from tracker.views import SiteModel
 
 LEDGER_NAME = "published-urls.txt"
 LEDGER_HEADER = (
@@ -48,9 +47,9 @@ def read_ledger(path: Path) -> tuple[LedgerEntry, ...]:
     )
 
 
-def page_urls(model: SiteModel) -> tuple[str, ...]:
+def page_urls(pages: SitePages) -> tuple[str, ...]:
     """Return every page URL the site publishes, sorted."""
-    return tuple(sorted(plan.context["url"] for plan in plan_pages(model) if plan.output_path != "404.html"))
+    return tuple(sorted(pages.urls()))
 
 
 def find_redirects(content: Content) -> tuple[Redirect, ...]:

@@ -29,7 +29,7 @@ from tracker.ledger import (
 )
 from tracker.load import kind_of, load_content
 from tracker.model import build_model
-from tracker.render import PagePlan, RenderedPage, make_environment, render_page
+from tracker.render import PagePlan, RenderedPage, SitePages, make_environment, plan_pages, render_page
 from tracker.search import index_search, plan_index_parts
 from tracker.sitemap import site_files
 from tracker.units import Unit, plan_units
@@ -93,6 +93,7 @@ class CheckedSite:
     """Content that passed validation, modelled, with the warnings editors should see."""
 
     model: SiteModel
+    pages: SitePages  # every page, planned
     warnings: tuple[ContentError, ...]
     ledger: tuple[LedgerEntry, ...]
     published: tuple[str, ...]
@@ -122,11 +123,12 @@ def check_site(project: Project, today: date, options: BuildOptions = BuildOptio
         content = replace(content, settings=replace(content.settings, base_url=options.base_url.rstrip("/")))
     model = build_model(content, preview=options.preview)
     ledger = read_ledger(project.ledger) if project.ledger else ()
-    published, redirects = page_urls(model), find_redirects(content)
+    pages = plan_pages(model)
+    published, redirects = page_urls(pages), find_redirects(content)
     if ledger_errors := check_ledger(LEDGER_NAME, ledger, published, redirects):
         raise ContentErrors(ledger_errors)
     digests = {file.path: file.digest for file in loaded.files}
-    return CheckedSite(model, tuple(sorted(warnings)), ledger, published, redirects, digests)
+    return CheckedSite(model, pages, tuple(sorted(warnings)), ledger, published, redirects, digests)
 
 
 @dataclass(frozen=True)
@@ -162,11 +164,11 @@ def plan_site(project: Project, checked: CheckedSite) -> PlannedSite:
     ]
 
     def site_wide_files() -> Iterator[RenderedPage]:
-        yield from site_files(model)
+        yield from site_files(model, checked.pages)
         yield site_feed_file(model)
         yield redirects_file(checked.redirects)
 
-    units = plan_units(model, checked.digests, digest_of(not_content), site_wide_files, partial(data_files, model))
+    units = plan_units(model, checked.pages, checked.digests, digest_of(not_content), site_wide_files, partial(data_files, model))
     return PlannedSite(units, partial(render_page, env), assets)
 
 

@@ -70,13 +70,28 @@ def _environment(templates_dir: Path, asset_urls: tuple[tuple[str, str], ...]) -
     return env
 
 
-def plan_pages(model: SiteModel) -> Iterator[PagePlan]:
-    """Yield every page of the site, home first."""
-    site_pages = plan_site_pages(model)
-    yield from site_pages[:2]
-    for report in model.reports:
-        yield from plan_report_pages(model, report)
-    yield from site_pages[2:]
+@dataclass(frozen=True)
+class SitePages:
+    """Every page of a site, planned once: the site-wide pages, and each report's own."""
+
+    site: tuple[PagePlan, ...]  # home and /reports/ first
+    reports: dict[str, tuple[PagePlan, ...]]  # by report id, in the model's order
+
+    def every_page(self) -> Iterator[PagePlan]:
+        """Yield every page, home first, then /reports/, each report's pages and the other site-wide pages."""
+        yield from self.site[:2]
+        for pages in self.reports.values():
+            yield from pages
+        yield from self.site[2:]
+
+    def urls(self) -> Iterator[str]:
+        """Yield the URL of every page that has one (not the 404 page), in the order of every_page."""
+        return (plan.context["url"] for plan in self.every_page() if plan.output_path != "404.html")
+
+
+def plan_pages(model: SiteModel) -> SitePages:
+    """Plan every page of the site."""
+    return SitePages(tuple(plan_site_pages(model)), {report.record.id: tuple(plan_report_pages(model, report)) for report in model.reports})
 
 
 def plan_site_pages(model: SiteModel) -> list[PagePlan]:

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from tracker.render import RenderedPage, plan_pages
+from tracker.render import RenderedPage, SitePages
 from tracker.views import SiteModel
 
 
-def site_files(model: SiteModel) -> list[RenderedPage]:
+def site_files(model: SiteModel, pages: SitePages) -> list[RenderedPage]:
     """Return sitemap.xml and robots.txt for a site; a preview asks not to be indexed."""
-    return [RenderedPage("sitemap.xml", sitemap_xml(model)), RenderedPage("robots.txt", robots_txt(model))]
+    return [RenderedPage("sitemap.xml", sitemap_xml(model, pages)), RenderedPage("robots.txt", robots_txt(model))]
 
 
-def sitemap_xml(model: SiteModel) -> str:
+def sitemap_xml(model: SiteModel, pages: SitePages) -> str:
     """Return a sitemap listing every page's absolute URL."""
     base = model.settings.base_url
-    urls = [plan.context["url"] for plan in plan_pages(model) if plan.output_path != "404.html"]
-    entries = "".join(f"<url><loc>{escape(base + url)}</loc></url>\n" for url in urls)
+    entries = "".join(f"<url><loc>{escape(base + url)}</loc></url>\n" for url in pages.urls())
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</urlset>\n'
 
 

@@ -24,7 +24,7 @@ from tracker.badges import report_badge_files
 from tracker.cache import digest_of
 from tracker.feeds import report_feed_files
 from tracker.load import report_folder
-from tracker.render import PagePlan, RenderedPage, plan_report_pages, plan_site_pages
+from tracker.render import PagePlan, RenderedPage, SitePages
 from tracker.views import ReportView, SiteModel
 
 SITE_UNIT = "site"
@@ -44,6 +44,7 @@ class Unit:
 
 def plan_units(
     model: SiteModel,
+    pages: SitePages,
     digests: Mapping[str, str],
     shared_key: str,
     site_files: Callable[[], Iterable[RenderedPage]],
@@ -62,7 +63,7 @@ def plan_units(
     linked = linked_reports(model)
     folders = {report.record.id: report_folder(report.record.path) or "" for report in model.reports}
     units = [
-        Unit(SITE_UNIT, None, every_input, tuple(plan_site_pages(model)), site_files),
+        Unit(SITE_UNIT, None, every_input, pages.site, site_files),
         Unit(DATA_UNIT, None, every_input, (), open_data),
     ]
     for report in model.reports:
@@ -72,7 +73,7 @@ def plan_units(
                 f"report:{report.record.id}",
                 report.record.id,
                 digest_of([site_key, *inputs]),
-                tuple(plan_report_pages(model, report)),
+                pages.reports[report.record.id],
                 partial(report_files, model, report),
             )
         )
