@@ -721,6 +721,9 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=None, help="default: bench/out/n<N>")
     parser.add_argument("--no-serve", action="store_true", help="skip the edit-to-reload measurements")
     parser.add_argument("--no-hugo-serve", action="store_true", help="skip `hugo server`'s edit-to-served measurement")
+    parser.add_argument(
+        "--no-hugo", action="store_true", help="time ours only (at 100,000 recommendations Hugo would need about 20 GB); ratios print as NA"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the generated folders afterwards")
     parser.add_argument(
         "--code",
@@ -789,9 +792,12 @@ def main() -> int:
     log(f"Timing our build ({args.repeats} × cold, unchanged, one commitment edited) …")
     ours = bench_ours(gen, gen.ours / "site", args.repeats, log)
     our_pages, our_html = html_bytes(gen.ours / "site")
-    log(f"Timing Hugo ({args.repeats} × cold, unchanged, one commitment edited) …")
-    hugo = bench_hugo(gen, out / "hugo-public", args.repeats, log)
-    hugo_pages, hugo_html = html_bytes(out / "hugo-public")
+    if args.no_hugo:
+        hugo, (hugo_pages, hugo_html) = Timings(), (0, 0)
+    else:
+        log(f"Timing Hugo ({args.repeats} × cold, unchanged, one commitment edited) …")
+        hugo = bench_hugo(gen, out / "hugo-public", args.repeats, log)
+        hugo_pages, hugo_html = html_bytes(out / "hugo-public")
 
     reload_s: float | None = None
     hugo_reload_s: float | None = None
@@ -809,7 +815,7 @@ def main() -> int:
             log,
         )
         reload_s = median(ours.reload)
-        if not args.no_hugo_serve:
+        if not (args.no_hugo or args.no_hugo_serve):
             log("Timing save-to-served under `hugo server` (renders to memory, fast render on) …")
             port = free_port()
             hugo.reload = edit_to_reload(
@@ -827,7 +833,7 @@ def main() -> int:
     unchanged, hugo_unchanged = median(ours.unchanged), median(hugo.unchanged)
     edited, hugo_edited = median(ours.edited), median(hugo.edited)
     peak_mb = max(ours.maxrss_kib) / 1024
-    hugo_peak_mb = max(hugo.maxrss_kib) / 1024
+    hugo_peak_mb = max(hugo.maxrss_kib, default=0) / 1024
 
     rows = [
         (
