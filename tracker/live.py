@@ -40,9 +40,8 @@ class _Overlay:
     render: Callable[[PagePlan], RenderedPage] | None = None
     assets: dict[str, bytes] = field(default_factory=dict)
     pages: dict[str, PagePlan] = field(default_factory=dict)  # the pages of the changed units, by output path
-    stale: dict[str, str] = field(
-        default_factory=dict
-    )  # what site/ holds of the changed units and of units that are gone, with the unit's name
+    # What site/ holds of the changed units and of the units that are gone, with the name of the unit that wrote it.
+    stale: dict[str, str] = field(default_factory=dict)
     units: dict[str, Unit] = field(default_factory=dict)  # the changed units by name, whose other files are made on request
     made: dict[str, bytes] = field(default_factory=dict)
     files_made: set[str] = field(default_factory=set)  # the units whose files are in made
