@@ -51,21 +51,6 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def folder_digest(folder: Path) -> str:
-    """Return a hash of every file's path and bytes under folder (templates), hidden files aside."""
-    digest = hashlib.blake2b(digest_size=16)
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder).as_posix()
-        if any(part.startswith(".") for part in relative.split("/")):
-            continue
-        try:
-            data = path.read_bytes()
-        except (IsADirectoryError, FileNotFoundError):  # a folder, or an editor's temporary file already gone
-            continue
-        digest.update(relative.encode("utf-8") + b"\0" + data + b"\0")
-    return digest.hexdigest()
-
-
 def digest_of(parts: Iterable[str]) -> str:
     """Return a hash of a sequence of strings."""
     digest = hashlib.blake2b(digest_size=16)

@@ -12,7 +12,7 @@ from typing import ParamSpec, TypeVar
 
 from tracker.assets import Asset, load_assets
 from tracker.attention import find_warnings
-from tracker.cache import CACHE_FOLDER, OutputRecord, RecordCache, code_digest, digest_of, folder_digest, read_outputs, save_outputs
+from tracker.cache import CACHE_FOLDER, OutputRecord, RecordCache, code_digest, digest_of, read_outputs, save_outputs
 from tracker.data import data_files
 from tracker.errors import ContentError, ContentErrors
 from tracker.feeds import site_feed_file
@@ -29,7 +29,7 @@ from tracker.ledger import (
 )
 from tracker.load import kind_of, load_content
 from tracker.model import build_model
-from tracker.render import PagePlan, RenderedPage, SitePages, make_environment, plan_pages, render_page
+from tracker.render import PagePlan, RenderedPage, SitePages, make_environment, plan_pages, read_templates, render_page
 from tracker.search import index_search, plan_index_parts
 from tracker.sitemap import site_files
 from tracker.units import Unit, plan_units
@@ -154,11 +154,12 @@ def plan_site(project: Project, checked: CheckedSite) -> PlannedSite:
     """Plan every output: the site-wide units and one per report, each keyed by a hash of its inputs."""
     model = checked.model
     assets = load_assets(project.assets)
-    env = make_environment(project.templates, assets)
+    templates = read_templates(project.templates)
+    env = make_environment(project.templates, templates, assets)
     # Besides content: the code, the templates, the assets (their names hash their bytes) and the options.
     not_content = [
         code_digest(),
-        folder_digest(project.templates),
+        digest_of(f"{name}\0{text}" for name, text in templates),
         *(asset.output_path for asset in assets),
         repr((model.settings, model.preview)),
     ]
@@ -176,7 +177,7 @@ def plan_site(project: Project, checked: CheckedSite) -> PlannedSite:
 def write_planned(project: Project, checked: CheckedSite, planned: PlannedSite, options: BuildOptions) -> OutputRecord:
     """Write the planned site into project.site (reusing unchanged units), with its search index; return what it holds."""
     output = Output(units=planned.units, render=planned.render, assets=planned.assets)
-    part_of = {report.record.id: report.search_index for report in checked.model.reports}
+    part_of = {report.record.id: report.search_index_url for report in checked.model.reports}
     parts = plan_index_parts(
         [(part_of[unit.report], unit.report, unit.key, [plan.output_path for plan in unit.pages]) for unit in planned.units if unit.report]
     )

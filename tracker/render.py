@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -45,19 +45,42 @@ class RenderedPage:
     html: str
 
 
-def make_environment(templates_dir: Path, assets: tuple[Asset, ...]) -> jinja2.Environment:
-    """Return a Jinja environment that fails on undefined values and escapes by default.
+Templates = tuple[tuple[str, str], ...]  # each template's name (its path under templates/) and text, by name
 
-    The same templates folder and asset URLs give the same environment, so that the live preview
-    compiles a template again only when it changes (Jinja checks each file's modification time).
+
+def read_templates(templates_dir: Path) -> Templates:
+    """Read every template (every file under templates_dir but hidden ones) once, for one build."""
+    found = []
+    for path in sorted(templates_dir.rglob("*")):
+        name = path.relative_to(templates_dir).as_posix()
+        if any(part.startswith(".") for part in name.split("/")) or not path.is_file():
+            continue
+        try:
+            found.append((name, path.read_text(encoding="utf-8")))
+        except FileNotFoundError:  # an editor's temporary file, already gone
+            continue
+    return tuple(found)
+
+
+def make_environment(templates_dir: Path, templates: Templates, assets: tuple[Asset, ...]) -> jinja2.Environment:
+    """Return a Jinja environment for these templates, that fails on undefined values and escapes by default.
+
+    It compiles the templates as read (not as they may be on disk by the time a page is rendered),
+    and the same templates and asset URLs give the same environment, so the live preview compiles
+    a template again only when its text changes.
     """
-    return _environment(templates_dir.resolve(), tuple((asset.name, f"/{asset.output_path}") for asset in assets))
+    return _environment(templates_dir.resolve(), templates, tuple((asset.name, f"/{asset.output_path}") for asset in assets))
 
 
 @lru_cache(maxsize=8)
-def _environment(templates_dir: Path, asset_urls: tuple[tuple[str, str], ...]) -> jinja2.Environment:
+def _environment(templates_dir: Path, templates: Templates, asset_urls: tuple[tuple[str, str], ...]) -> jinja2.Environment:
+    text_of = dict(templates)
+
+    def load(name: str) -> tuple[str, str, Callable[[], bool]] | None:
+        return (text_of[name], str(templates_dir / name), lambda: True) if name in text_of else None
+
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir),
+        loader=jinja2.FunctionLoader(load),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         trim_blocks=True,
