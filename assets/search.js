@@ -39,14 +39,13 @@ async function start() {
   if (!first) return;
   const pagefind = await import(`${first}pagefind.js`);
   await pagefind.init();
-  for (const other of others) {
-    // A part missing (the live preview keeps the index of its first build) leaves the others usable.
-    try {
-      await pagefind.mergeIndex(other);
-    } catch (error) {
-      console.warn(`Search index ${other} could not be loaded`, error);
-    }
-  }
+  // All at once, not one after another: on a slow line each part costs a round trip.
+  await Promise.all(
+    others.map((other) =>
+      // A part missing (the live preview keeps the index of its first build) leaves the others usable.
+      pagefind.mergeIndex(other).catch((error) => console.warn(`Search index ${other} could not be loaded`, error)),
+    ),
+  );
   form.hidden = false;
   fallback.hidden = true;
   const query = new URLSearchParams(window.location.search).get("q") || "";

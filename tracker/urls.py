@@ -77,8 +77,10 @@ def badge_url(commitment_id: str) -> str:
 
 
 # Pagefind holds about 0.3 MB of memory per page while it indexes, and an edit indexes again the
-# whole part its report is in: parts of about this many pages keep both small.
+# whole part its report is in: parts of about this many pages keep both small. The search page
+# fetches a little of every part for each search, so there are never more than MAX_SEARCH_PARTS.
 PAGES_PER_SEARCH_PART = 500
+MAX_SEARCH_PARTS = 64
 
 
 def search_index_parts(searchable_pages: int) -> int:
@@ -88,7 +90,7 @@ def search_index_parts(searchable_pages: int) -> int:
     each time it doubles.
     """
     parts = 1
-    while parts * PAGES_PER_SEARCH_PART < searchable_pages:
+    while parts * PAGES_PER_SEARCH_PART < searchable_pages and parts < MAX_SEARCH_PARTS:
         parts *= 2
     return parts
 
