@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import FIXTURE_TODAY
+from tests.helpers import FIXTURE_TODAY, add_report_copy
 from tracker.pipeline import BuildOptions, Project, build_site, check_site
 
 Edit = Callable[[Path], None]
@@ -91,6 +91,18 @@ def test_an_edit_renders_only_its_report_and_the_site_wide_pages(project: Projec
     }, "only the edited report's part of the search index is made again"
 
 
+def test_a_report_that_doubles_the_search_index_parts_moves_reports_between_parts_as_a_full_build_does(
+    project: Project, tmp_path: Path
+) -> None:
+    build_site(project, FIXTURE_TODAY)
+    parts_before = {path.name for path in (project.site / "pagefind").iterdir()}
+    add_report_copy(project.content, "slides")  # 21 searchable pages become 28: more than 8 parts of 3
+    build_site(project, FIXTURE_TODAY)
+    assert _tree(project.site) == _full_build(project, tmp_path / "full")
+    parts_after = {path.name for path in (project.site / "pagefind").iterdir()}
+    assert parts_after - parts_before, "the index should now be in more parts, some of them new"
+
+
 def test_an_edit_rewrites_the_cached_records_of_its_report_folder_only(project: Project) -> None:
     build_site(project, FIXTURE_TODAY)
     assert project.cache is not None
@@ -140,5 +152,5 @@ def test_a_site_changed_by_hand_is_not_reused(project: Project, tmp_path: Path) 
 def _part_of(project: Project, report_folder: str) -> str:
     """Return the folder, under pagefind/, of the search index part that holds a report folder's pages."""
     model = check_site(project, FIXTURE_TODAY).model
-    part = next(report.search_index for report in model.reports if report.record.path.startswith(f"reports/{report_folder}/"))
+    part = next(report.search_index_url for report in model.reports if report.record.path.startswith(f"reports/{report_folder}/"))
     return part.strip("/").split("/")[1]

@@ -101,7 +101,7 @@ def build_model(content: Content, preview: bool = False) -> SiteModel:
         bodies=tuple(_body_view(body, commitments) for body in sorted(content.bodies, key=lambda body: body.name)),
         commitments=commitments,
         changes=find_changes(content, report_views, commitments),
-        search_indexes=tuple(sorted({report.search_index for report in report_views})),
+        search_indexes=tuple(sorted({report.search_index_url for report in report_views})),
         feed_url=site_feed_url(),
         preview=preview,
     )

@@ -149,7 +149,7 @@ class ReportView:
     figures: Figures
     feed_url: str
     owners: tuple[OwnerCount, ...]
-    search_index: str  # the URL of the part of the search index that holds its pages
+    search_index_url: str  # the URL of the part of the search index that holds its pages
 
 
 @dataclass(frozen=True)
