@@ -83,12 +83,12 @@ def find_unsafe_markup(text: str, first_line: int) -> list[tuple[int, str]]:
     without_autolinks = _AUTOLINK.sub(lambda match: " " * len(match.group(0)), text)
     decoded = html.unescape(without_autolinks)
     lowered = decoded.translate(_ASCII_LOWER)  # the same length as decoded, so its offsets hold there too
-    searches = [(_TAG, without_autolinks, without_autolinks), *((pattern, lowered, decoded) for pattern in _BAD_SCHEMES)]
+    tags = [(match.start(), match.end()) for match in _TAG.finditer(without_autolinks)]
+    schemes = sorted((match.start(), match.end()) for pattern in _BAD_SCHEMES for match in pattern.finditer(lowered))
     found: dict[int, str] = {}
-    for pattern, searched, source in searches:
-        for match in pattern.finditer(searched):
-            line = first_line + source.count("\n", 0, match.start())
-            found.setdefault(line, " ".join(source[match.start() : match.end()].split()))
+    for source, spans in ((without_autolinks, tags), (decoded, schemes)):  # on each line, a tag first, else the first script link
+        for start, end in spans:
+            found.setdefault(first_line + source.count("\n", 0, start), " ".join(source[start:end].split()))
     return sorted(found.items())
 
 
