@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import sys
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterable
@@ -381,7 +382,7 @@ def test_badges_need_no_clock(fixture_model: SiteModel, tmp_path: Path) -> None:
 def test_a_csv_line_reads_back_as_its_cells_and_is_what_the_csv_module_writes(cells: list[str]) -> None:
     line = csv_line(cells)
     assert next(csv.reader(io.StringIO(line, newline=""))) == cells
-    if not any("\r" in cell for cell in cells):  # csv.writer leaves a lone carriage return unquoted
+    if sys.version_info >= (3, 13) or not any("\r" in cell for cell in cells):  # until 3.13, csv.writer left a lone "\r" unquoted
         written = io.StringIO()
         csv.writer(written, lineterminator="\n").writerow(cells)
         assert line == written.getvalue()

@@ -390,7 +390,8 @@ def csv_line(cells: list[str]) -> str:
     """Return one CSV line as RFC 4180 writes it: a cell with a comma, quote or line break is quoted, its quotes doubled.
 
     The same text as Python's csv.writer (lineterminator "\\n"), which is three times slower on
-    long cells, except that a lone carriage return is quoted too (content files have none).
+    long cells; like csv.writer from Python 3.13 on, it also quotes a cell with a lone carriage
+    return (which a YAML escape, "\\r", can put in a field).
     """
     if cells == [""]:
         return '""\n'  # as csv.writer does: a line holding one empty cell is not a blank line
