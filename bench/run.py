@@ -866,11 +866,16 @@ def main() -> int:
     log(
         f"{args.recommendations} recommendations, {reports} reports, {2 * args.recommendations} commitments, "
         f"{6 * args.recommendations} updates; {item_count} content files, {gen.markdown_bytes / 1e6:.1f} MB Markdown; "
-        f"median of {args.repeats}; {os.cpu_count()} cores; Python {sys.version.split()[0]}, Hugo 0.168.0; tracker at {git_revision()}"
+        f"median of {args.repeats}; {os.cpu_count()} cores; Python {sys.version.split()[0]}, "
+        f"{'Hugo not run' if args.no_hugo else 'Hugo 0.168.0'}; tracker at {git_revision()}"
+    )
+    hugo_output = (
+        "not run"
+        if args.no_hugo
+        else f"{hugo_pages} HTML pages, {hugo_html / 1e6:.1f} MB ({hugo_html / max(hugo_pages, 1) / 1024:.1f} KiB a page)"
     )
     log(
-        f"ours: {our_pages} HTML pages, {our_html / 1e6:.1f} MB ({our_html / max(our_pages, 1) / 1024:.1f} KiB a page); "
-        f"Hugo: {hugo_pages} HTML pages, {hugo_html / 1e6:.1f} MB ({hugo_html / max(hugo_pages, 1) / 1024:.1f} KiB a page)"
+        f"ours: {our_pages} HTML pages, {our_html / 1e6:.1f} MB ({our_html / max(our_pages, 1) / 1024:.1f} KiB a page); Hugo: {hugo_output}"
     )
     header = (
         f"| {'measure (median)':<30} | {'ours wall':>10} | {'ours build_site':>15} | {'ours CPU':>9} | {'Hugo wall':>9} | {'Hugo CPU':>9} "
