@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 
 from tests.helpers import FIXTURE_CONTENT, FIXTURE_TODAY, ROOT, project_for
 from tracker.badges import TAG_COLOURS, badge_files
-from tracker.data import csv_line, data_files
+from tracker.data import data_files
+from tracker.data_csv import csv_line
 from tracker.feeds import feed_files
 from tracker.pipeline import Project, check_site
 from tracker.views import CommitmentView, SiteModel

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import FIXTURE_TODAY, copy_fixture, main_text, project_for, read_page, text_of
-from tracker.data import CSV_COLUMNS, LICENCE_NOTE
+from tracker.data import LICENCE_NOTE
+from tracker.data_csv import CSV_COLUMNS
 from tracker.pipeline import BuildOptions, build_site
 
 BASE = "https://fictional.example"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tracker.data import all_commitments, report_commitments
 from tracker.feeds import attribute, text
+from tracker.items import all_commitments, report_commitments
 from tracker.records import Status
 from tracker.render import RenderedPage
 from tracker.urls import output_path

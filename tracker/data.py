@@ -1,23 +1,27 @@
-"""The open dataset: tracker.json, its JSON Schema, and one CSV file per kind of record."""
+"""The open dataset: tracker.json (made here), its JSON Schema (data_schema.py), and one CSV file per kind of record (data_csv.py)."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
 from datetime import date
 
 import orjson
 
+from tracker.data_csv import CSV_COLUMNS, flatten_source_json, to_csv
+from tracker.data_schema import JsonObject, tracker_schema
+from tracker.items import (
+    all_bodies,
+    all_commitments,
+    all_recommendations,
+    all_responses,
+    all_updates,
+    report_ids_by_url,
+    response_ids_by_url,
+)
 from tracker.records import Body, Source, Stance, Status
 from tracker.render import RenderedPage
 from tracker.views import CommitmentView, Figures, RecommendationView, ReportView, ResponseView, SiteModel, UpdateView
 
-JsonObject = dict[str, object]
-
 LICENCE_NOTE = "No licence has been chosen yet; ask the site's editors."
-ID_SEPARATOR = ";"
-NAME_SEPARATOR = "; "
-SOURCE_SEPARATOR = " | "
 
 
 def data_files(model: SiteModel) -> list[RenderedPage]:
@@ -37,66 +41,6 @@ def data_files(model: SiteModel) -> list[RenderedPage]:
 def dump_json(value: object) -> str:
     """Return JSON text with sorted keys, two-space indents, UTF-8 and a final newline."""
     return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode("utf-8") + "\n"
-
-
-# Walking the model -------------------------------------------------------------------------------
-
-
-def all_recommendations(model: SiteModel) -> list[RecommendationView]:
-    """Return every recommendation, by report id then number."""
-    return [rec for report in sorted(model.reports, key=lambda item: item.record.id) for rec in report.recommendations]
-
-
-def all_responses(model: SiteModel) -> list[ResponseView]:
-    """Return every response, by date then id."""
-    responses = [response for report in model.reports for response in report.responses]
-    return sorted(responses, key=lambda item: (item.record.date, item.record.id))
-
-
-def report_commitments(report: ReportView) -> list[CommitmentView]:
-    """Return the commitments made in answer to a report, by id, each once."""
-    found = {view.record.id: view for rec in report.recommendations for view in rec.commitments}
-    return [found[key] for key in sorted(found)]
-
-
-def all_commitments(model: SiteModel) -> list[CommitmentView]:
-    """Return every commitment, by id (the model already orders them so)."""
-    return list(model.commitments)
-
-
-def all_updates(model: SiteModel) -> list[UpdateView]:
-    """Return every progress update, oldest first (by date, then id)."""
-    updates = [update for view in all_commitments(model) for update in view.updates]
-    return sorted(updates, key=lambda item: (item.record.date, item.record.id))
-
-
-def all_bodies(model: SiteModel) -> list[Body]:
-    """Return every body some record refers to, by id (the model keeps no list of bodies)."""
-    found: dict[str, Body] = {}
-    for report in model.reports:
-        found[report.body.id] = report.body
-        found.update((response.from_body.id, response.from_body) for response in report.responses)
-        found.update((body.id, body) for rec in report.recommendations for body in rec.addressed_to)
-    found.update((view.owner.id, view.owner) for view in all_commitments(model))
-    return [found[key] for key in sorted(found)]
-
-
-def response_ids_by_url(model: SiteModel) -> dict[str, str]:
-    """Return each response's id under its page URL (the views link to responses by URL)."""
-    return {response.url: response.record.id for report in model.reports for response in report.responses}
-
-
-def report_ids_by_url(model: SiteModel) -> dict[str, str]:
-    """Return each report's id under its page URL."""
-    return {report.url: report.record.id for report in model.reports}
-
-
-def response_dates(model: SiteModel) -> dict[str, date]:
-    """Return each response's date under its id."""
-    return {response.record.id: response.record.date for response in all_responses(model)}
-
-
-# tracker.json ------------------------------------------------------------------------------------
 
 
 def tracker_json(model: SiteModel) -> JsonObject:
@@ -281,293 +225,6 @@ def update_json(update: UpdateView, base: str) -> JsonObject:
     }
 
 
-# CSV ---------------------------------------------------------------------------------------------
-
-Cell = Callable[[JsonObject, JsonObject], str]
-
-
-def field(name: str) -> Cell:
-    """Return a column that copies one JSON field: null as empty, numbers as digits."""
-    return lambda item, _dataset: cell_text(item[name])
-
-
-def joined(name: str, separator: str = ID_SEPARATOR) -> Cell:
-    """Return a column that joins a JSON list of ids or names."""
-    return lambda item, _dataset: separator.join(str(value) for value in as_list(item[name]))
-
-
-def sources_cell(name: str) -> Cell:
-    """Return a column that flattens a list of sources to "title <url>" joined with " | "."""
-    return lambda item, _dataset: SOURCE_SEPARATOR.join(flatten_source_json(as_object(source)) for source in as_list(item[name]))
-
-
-def status_label_cell(item: JsonObject, dataset: JsonObject) -> str:
-    """Return the label of an item's status_id, looked up in the dataset's vocabulary."""
-    labels = {as_object(status)["id"]: as_object(status)["label"] for status in as_list(dataset["statuses"])}
-    return cell_text(labels[item["status_id"]])
-
-
-def nested(name: str, key: str) -> Cell:
-    """Return a column that copies one field of a nested object, empty when the object is null."""
-    return lambda item, _dataset: cell_text(as_object(item[name]).get(key)) if item[name] is not None else ""
-
-
-CSV_COLUMNS: dict[str, dict[str, Cell]] = {
-    "reports": {
-        "id": field("id"),
-        "title": field("title"),
-        "body_id": field("body_id"),
-        "chair": field("chair"),
-        "members": joined("members", NAME_SEPARATOR),
-        "published": field("published"),
-        "url": field("url"),
-        "page_url": field("page_url"),
-    },
-    "recommendations": {
-        "id": field("id"),
-        "report_id": field("report_id"),
-        "number": field("number"),
-        "addressed_to": joined("addressed_to"),
-        "stance_id": field("stance_id"),
-        "response_id": field("response_id"),
-        "text": field("text"),
-        "page_url": field("page_url"),
-    },
-    "responses": {
-        "id": field("id"),
-        "report_id": field("report_id"),
-        "reference": field("reference"),
-        "date": field("date"),
-        "from_body_id": field("from_body_id"),
-        "signed_by": field("signed_by"),
-        "to": field("to"),
-        "source": lambda item, _dataset: flatten_source_json(as_object(item["source"])),
-        "page_url": field("page_url"),
-    },
-    "commitments": {
-        "id": field("id"),
-        "title": field("title"),
-        "report_id": field("report_id"),
-        "response_id": field("response_id"),
-        "paragraph": field("paragraph"),
-        "recommendation_ids": joined("recommendation_ids"),
-        "owner_id": field("owner_id"),
-        "quote": field("quote"),
-        "target_date": nested("target", "date"),
-        "target_as_stated": nested("target", "as_stated"),
-        "status_id": field("status_id"),
-        "status_label": status_label_cell,
-        "status_date": field("status_date"),
-        "page_url": field("page_url"),
-    },
-    "updates": {
-        "id": field("id"),
-        "commitment_id": field("commitment_id"),
-        "date": field("date"),
-        "status_id": field("status_id"),
-        "status_label": status_label_cell,
-        "body_claim_status_id": nested("body_claim", "status_id"),
-        "sources": sources_cell("sources"),
-        "summary": field("summary"),
-        "page_url": field("page_url"),
-    },
-}
-
-
-def to_csv(columns: dict[str, Cell], rows: Iterable[object], dataset: JsonObject) -> str:
-    """Return CSV text: a header row, then one row per JSON item, lines ending in a newline."""
-    lines = [csv_line(list(columns))]
-    for row in rows:
-        item = as_object(row)
-        lines.append(csv_line([cell(item, dataset) for cell in columns.values()]))
-    return "".join(lines)
-
-
-_NEEDS_QUOTES = re.compile(r'[",\r\n]')
-
-
-def csv_line(cells: list[str]) -> str:
-    """Return one CSV line as RFC 4180 writes it: a cell with a comma, quote or line break is quoted, its quotes doubled.
-
-    The same text as Python's csv.writer (lineterminator "\\n"), which is three times slower on
-    long cells; like csv.writer from Python 3.13 on, it also quotes a cell with a lone carriage
-    return (which a YAML escape, "\\r", can put in a field).
-    """
-    if cells == [""]:
-        return '""\n'  # as csv.writer does: a line holding one empty cell is not a blank line
-    return ",".join('"' + cell.replace('"', '""') + '"' if _NEEDS_QUOTES.search(cell) else cell for cell in cells) + "\n"
-
-
-def cell_text(value: object) -> str:
-    """Return a JSON scalar as CSV text: null as empty, booleans as true/false."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 def flatten_source(source: Source) -> str:
     """Return a source as one line: "title <url>", or "title [reference]" when it has no URL."""
     return flatten_source_json(source_json(source))
-
-
-def flatten_source_json(source: JsonObject) -> str:
-    """Return a JSON source as one line: "title <url>", or "title [reference]" when it has no URL."""
-    if source["url"]:
-        return f"{source['title']} <{source['url']}>"
-    if source["reference"]:
-        return f"{source['title']} [{source['reference']}]"
-    return str(source["title"])
-
-
-def as_list(value: object) -> list[object]:
-    """Return value, known to be a JSON list."""
-    assert isinstance(value, list)
-    return value
-
-
-def as_object(value: object) -> JsonObject:
-    """Return value, known to be a JSON object."""
-    assert isinstance(value, dict)
-    return value
-
-
-# tracker.schema.json -----------------------------------------------------------------------------
-
-
-def tracker_schema(base_url: str) -> JsonObject:
-    """Return the JSON Schema (draft 2020-12) that tracker.json follows exactly."""
-    source: JsonObject = {"$ref": "#/$defs/source"}
-    figures: JsonObject = {"$ref": "#/$defs/figures"}
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": f"{base_url}/data/tracker.schema.json",
-        "title": "Recommendations tracker dataset",
-        "description": "Reports, their recommendations, the responses to them, the commitments in those responses and dated, sourced progress updates. Ids join the lists.",
-        **obj(
-            licence=nullable(STRING),
-            licence_note=STRING,
-            site=obj(title=STRING, description=STRING, base_url=STRING),
-            figures=figures,
-            statuses=array(obj(id=ID, label=STRING, definition=STRING, is_default=BOOLEAN, is_final=BOOLEAN)),
-            stances=array(obj(id=ID, label=STRING, definition=STRING, is_default=BOOLEAN)),
-            bodies=array(obj(id=ID, name=STRING, short_name=STRING, kind=STRING, url=nullable(STRING))),
-            reports=array(
-                obj(
-                    id=ID,
-                    title=STRING,
-                    body_id=ID,
-                    chair=STRING,
-                    members=array(STRING),
-                    published=DATE,
-                    url=STRING,
-                    summary=STRING,
-                    page_url=STRING,
-                    figures=figures,
-                )
-            ),
-            recommendations=array(
-                obj(
-                    id=ID,
-                    report_id=ID,
-                    number=INTEGER,
-                    addressed_to=array(ID),
-                    text=STRING,
-                    text_provenance=obj(kind=STRING, note=nullable(STRING), source=source),
-                    stance_id=ID,
-                    response_id=nullable(ID),
-                    answer_paragraphs=array(INTEGER),
-                    page_url=STRING,
-                )
-            ),
-            responses=array(
-                obj(
-                    id=ID,
-                    report_id=ID,
-                    reference=STRING,
-                    date=DATE,
-                    from_body_id=ID,
-                    signed_by=STRING,
-                    to=STRING,
-                    source=source,
-                    answers=array(obj(recommendation_id=ID, stance_id=ID, paragraphs=array(INTEGER))),
-                    disputes=array(obj(paragraph=INTEGER, quote=STRING)),
-                    paragraphs=array(obj(number=INTEGER, markdown=STRING, text=STRING)),
-                    page_url=STRING,
-                )
-            ),
-            commitments=array(
-                obj(
-                    id=ID,
-                    title=STRING,
-                    report_id=ID,
-                    response_id=ID,
-                    paragraph=INTEGER,
-                    recommendation_ids=array(ID),
-                    owner_id=ID,
-                    quote=STRING,
-                    target=nullable(obj(as_stated=STRING, date=DATE, paragraph=INTEGER, date_basis=STRING)),
-                    target_changes=array(obj(changed_on=DATE, new_date=DATE, reason=nullable(STRING), source=source)),
-                    checks=array(obj(checked_on=DATE, note=nullable(STRING))),
-                    note=STRING,
-                    status_id=ID,
-                    status_date=nullable(DATE),
-                    page_url=STRING,
-                    badge_url=STRING,
-                )
-            ),
-            updates=array(
-                obj(
-                    id=ID,
-                    commitment_id=ID,
-                    date=DATE,
-                    status_id=ID,
-                    summary=STRING,
-                    sources=array(source),
-                    body_claim=nullable(obj(status_id=ID, source=source)),
-                    page_url=STRING,
-                )
-            ),
-        ),
-        "$defs": {
-            "source": obj(
-                title=STRING,
-                kind={"type": "string", "enum": ["primary", "secondary"]},
-                url=nullable(STRING),
-                reference=nullable(STRING),
-                publisher=nullable(STRING),
-                published=nullable(DATE),
-            ),
-            "figures": obj(
-                recommendations=COUNT,
-                answered=COUNT,
-                not_answered=COUNT,
-                commitments=COUNT,
-                by_status=array(obj(status_id=ID, count=COUNT)),
-            ),
-        },
-    }
-
-
-STRING: JsonObject = {"type": "string"}
-BOOLEAN: JsonObject = {"type": "boolean"}
-INTEGER: JsonObject = {"type": "integer"}
-COUNT: JsonObject = {"type": "integer", "minimum": 0}
-ID: JsonObject = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
-DATE: JsonObject = {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
-
-
-def obj(**properties: JsonObject) -> JsonObject:
-    """Return the schema of an object with exactly these properties, all required."""
-    return {"type": "object", "properties": properties, "required": sorted(properties), "additionalProperties": False}
-
-
-def array(items: JsonObject) -> JsonObject:
-    """Return the schema of a list of items."""
-    return {"type": "array", "items": items}
-
-
-def nullable(schema: JsonObject) -> JsonObject:
-    """Return a schema that also allows null."""
-    return {"anyOf": [schema, {"type": "null"}]}

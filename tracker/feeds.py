@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from xml.sax.saxutils import escape
 
-from tracker.data import SOURCE_SEPARATOR, all_updates, flatten_source, report_commitments, response_dates
+from tracker.data import flatten_source
+from tracker.data_csv import SOURCE_SEPARATOR
+from tracker.items import all_updates, report_commitments, response_dates
 from tracker.markdown import markdown_to_text
 from tracker.render import RenderedPage
 from tracker.urls import commitment_feed_url, output_path, report_feed_url, site_feed_url
