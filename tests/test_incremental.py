@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 
 from tests.helpers import FIXTURE_TODAY, add_report_copy
 from tracker.pipeline import BuildOptions, Project, build_site, check_site
+from tracker.write import WorkerStopped
 
 Edit = Callable[[Path], None]
 
@@ -154,3 +156,19 @@ def _part_of(project: Project, report_folder: str) -> str:
     model = check_site(project, FIXTURE_TODAY).model
     part = next(report.search_index_url for report in model.reports if report.record.path.startswith(f"reports/{report_folder}/"))
     return part.strip("/").split("/")[1]
+
+
+def _stop_at_once(index: int) -> None:
+    """Stand in for a worker that the system kills (out of memory, say) while it renders a unit."""
+    os._exit(1)
+
+
+def test_a_worker_that_stops_fails_the_build_and_leaves_the_site_as_it_was(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    build_site(project, FIXTURE_TODAY)
+    before = _tree(project.site)
+    EDITS["a commitment's title"](project.content.parent)
+    monkeypatch.setattr("tracker.write.PARALLEL_FROM", 0)
+    monkeypatch.setattr("tracker.write._build_unit", _stop_at_once)
+    with pytest.raises(WorkerStopped, match="site/ is as it was"):
+        build_site(project, FIXTURE_TODAY)
+    assert _tree(project.site) == before

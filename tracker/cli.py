@@ -12,6 +12,7 @@ from tracker.cache import RecordCache
 from tracker.errors import ContentError, ContentErrors
 from tracker.pipeline import BuildOptions, Project, build_site, check_site
 from tracker.scaffold import KINDS, ScaffoldError, plan_scaffold, write_scaffold
+from tracker.write import WorkerStopped
 
 
 def main(argv: list[str] | None = None, root: Path | None = None) -> int:
@@ -41,6 +42,9 @@ def _run_checked(project: Project, command: str, options: BuildOptions) -> int:
             print(f"Built {project.site} in {time.perf_counter() - started:.2f} s.")
     except ContentErrors as failure:
         print(failure.report(), file=sys.stderr)
+        return 1
+    except WorkerStopped as failure:
+        print(f"build.py: {failure}", file=sys.stderr)
         return 1
     if checked.warnings:
         print(warnings_report(checked.warnings), file=sys.stderr)

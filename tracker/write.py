@@ -15,6 +15,8 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +36,10 @@ PARALLEL_FROM = 400
 
 class OutputCollision(Exception):
     """Raised when two outputs claim one path, or a path escapes the output folder."""
+
+
+class WorkerStopped(Exception):
+    """Raised when a worker process rendering the site stops without finishing its work."""
 
 
 @dataclass(frozen=True)
@@ -190,8 +196,14 @@ def _build_units(
     try:
         if not parallel or len(units) < 2 or "fork" not in multiprocessing.get_all_start_methods():
             return dict(_build_unit(index) for index in range(len(units)))
-        with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
-            return dict(pool.imap_unordered(_build_unit, range(len(units)), chunksize=1))
+        # Not multiprocessing.Pool: it waits forever for a worker the system has killed (out of memory, say).
+        with ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("fork")) as pool:
+            return dict(pool.map(_build_unit, range(len(units))))
+    except BrokenProcessPool:
+        raise WorkerStopped(
+            "a worker process stopped before it had written its pages (the machine may have run out of memory); "
+            "nothing was published, and site/ is as it was"
+        ) from None
     finally:
         _JOB = None
 
