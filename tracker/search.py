@@ -4,9 +4,9 @@ The pagefind package on PyPI ships the indexer binary in its wheel, so nothing i
 Indexing is the slowest step of a build, and Pagefind's memory grows with the pages it indexes,
 so the pages of each report go to one of several parts (by a hash of the report's id; about
 urls.PAGES_PER_SEARCH_PART pages each), each its own Pagefind index under /pagefind/<part>/; the
-search page loads one and merges the others, which share its search code. A part whose reports' pages are unchanged (the same unit
-keys, see units.py) is copied from the previous site instead of indexed again, so an edit
-re-indexes one part, not the site.
+search page loads one and merges the others, which share its search code. A part whose reports'
+pages are unchanged (the same unit keys, see units.py) is copied from the previous site instead
+of indexed again, so an edit re-indexes one part, not the site.
 """
 
 from __future__ import annotations
