@@ -8,6 +8,7 @@ Search keeps the index of the first build.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from typing import NamedTuple
 from tracker.assets import ASSETS_FOLDER
 from tracker.cache import RecordCache, UnitRecord, read_outputs
 from tracker.ledger import ledger_text
-from tracker.pipeline import BuildOptions, Project, check_site, plan_site, write_planned
+from tracker.pipeline import BuildOptions, Project, check_site, collector_paused, plan_site, write_planned
 from tracker.render import PagePlan, RenderedPage
 from tracker.units import Unit
 from tracker.write import encode, write_text_if_changed
@@ -55,6 +56,16 @@ class _Overlay:
                 self.made.update((file.output_path, encode(file)) for file in unit.files())
 
 
+def _spare_from_collection() -> None:
+    """Exempt every object alive now (the records and the model, kept until the next save) from the cycle collector.
+
+    Otherwise the first page asked for after a save waits while the collector walks them all:
+    about a second at 10,000 recommendations. They hold no reference cycles, so a model that a
+    later save replaces is still freed (by reference counting).
+    """
+    gc.freeze()
+
+
 class LiveSite:
     """The preview's site: built once to disk, then refreshed in memory after every save."""
 
@@ -75,7 +86,9 @@ class LiveSite:
         with self._lock:
             self._built = dict(record.units)
             self._overlay = _Overlay()
+        _spare_from_collection()
 
+    @collector_paused
     def refresh(self) -> None:
         """Check the content again and overlay, in memory, every unit whose inputs differ from site/'s.
 
@@ -97,6 +110,7 @@ class LiveSite:
         )
         with self._lock:
             self._overlay = overlay
+        _spare_from_collection()
         if self.project.ledger:
             write_text_if_changed(self.project.ledger, ledger_text(checked.ledger, checked.published))
 

@@ -150,6 +150,7 @@ def build_site(project: Project, today: date, options: BuildOptions = BuildOptio
     return checked
 
 
+@collector_paused
 def plan_site(project: Project, checked: CheckedSite) -> PlannedSite:
     """Plan every output: the site-wide units and one per report, each keyed by a hash of its inputs."""
     model = checked.model
