@@ -7,9 +7,10 @@ content file outside reports/) with the files of the report's folder and of the 
 folders. When a key is unchanged since the last build, the unit's files are taken from the
 previous site instead of rendered again (write.py).
 
-The site-wide units (home, the lists, changes, the site feed and the sitemap; and the open data)
-list or count items of every report, so their key hashes every input: they are built again after
-any edit.
+The site-wide units (the open data; the site feed, the sitemap and the redirects; and one unit
+for each site-wide page: home, the lists, changes) list or count items of every report, so their
+key hashes every input: they are built again after any edit. They are apart so that the two
+workers share them, the largest first.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from tracker.views import ReportView, SiteModel
 
 SITE_UNIT = "site"
 DATA_UNIT = "data"
+SITE_PAGE_UNIT = "page:"  # and the page's output path
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ def plan_units(
     site_files: Callable[[], Iterable[RenderedPage]],
     open_data: Callable[[], Iterable[RenderedPage]],
 ) -> list[Unit]:
-    """Return the site-wide units (pages and files; the open data, apart so that another worker makes it), then one unit per report.
+    """Return the site-wide units (the open data, the site-wide files, then one per site-wide page), then one unit per report.
 
     digests maps each content path to a hash of its bytes; shared_key hashes the inputs that are
     not content (code, templates, assets, options).
@@ -63,8 +65,9 @@ def plan_units(
     linked = linked_reports(model)
     folders = {report.record.id: report_folder(report.record.path) or "" for report in model.reports}
     units = [
-        Unit(SITE_UNIT, None, every_input, pages.site, site_files),
         Unit(DATA_UNIT, None, every_input, (), open_data),
+        Unit(SITE_UNIT, None, every_input, (), site_files),
+        *(Unit(f"{SITE_PAGE_UNIT}{plan.output_path}", None, every_input, (plan,), no_files) for plan in pages.site),
     ]
     for report in model.reports:
         inputs = chain.from_iterable(by_folder[folders[other]] for other in sorted({report.record.id, *linked[report.record.id]}))
@@ -78,6 +81,11 @@ def plan_units(
             )
         )
     return units
+
+
+def no_files() -> Iterable[RenderedPage]:
+    """Yield nothing: the unit of a site-wide page has no files besides its page."""
+    return ()
 
 
 def report_files(model: SiteModel, report: ReportView) -> Iterable[RenderedPage]:
