@@ -93,6 +93,19 @@ def test_an_edit_renders_only_its_report_and_the_site_wide_pages(project: Projec
     }, "only the edited report's part of the search index is made again"
 
 
+def test_a_second_rebuild_with_nothing_changed_reuses_every_file(project: Project) -> None:
+    build_site(project, FIXTURE_TODAY)
+    EDITS["a commitment's title"](project.content.parent)
+    build_site(project, FIXTURE_TODAY)  # links the other reports' files, and records them as they were
+
+    def files() -> dict[str, int]:  # assets are written from memory every time
+        return {path: (project.site / path).stat().st_ino for path in _tree(project.site) if not path.startswith("assets/")}
+
+    before = files()
+    build_site(project, FIXTURE_TODAY)
+    assert files() == before
+
+
 def test_a_report_that_doubles_the_search_index_parts_moves_reports_between_parts_as_a_full_build_does(
     project: Project, tmp_path: Path
 ) -> None:

@@ -14,6 +14,7 @@ import posixpath
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -23,7 +24,7 @@ from pathlib import Path
 import minify_html
 
 from tracker.assets import Asset
-from tracker.cache import OutputRecord, UnitRecord, folder_id, output_stamp
+from tracker.cache import OutputRecord, OutputStamp, UnitRecord, folder_id, output_stamp
 from tracker.render import PagePlan, RenderedPage
 from tracker.units import Unit
 
@@ -62,7 +63,8 @@ def write_site(
     """
     earlier = previous or {}
     reused = {unit.name: earlier[unit.name] for unit in output.units if _is_unchanged(unit, earlier.get(unit.name), site_dir)}
-    built = [unit for unit in output.units if unit.name not in reused]
+    # Largest first (by what each wrote last time), so that neither worker is left with a large unit at the end.
+    built = sorted((unit for unit in output.units if unit.name not in reused), key=lambda unit: -_size_of(earlier.get(unit.name)))
     claimed: set[str] = set()
     paths = [claim(claimed, plan.output_path) for unit in built for plan in unit.pages]
     paths += [claim(claimed, asset.output_path) for asset in output.assets]
@@ -72,8 +74,13 @@ def write_site(
     try:
         staging.mkdir(parents=True)
         _make_folders(staging, paths)
-        for path in (path for unit in reused.values() for path in unit.files):
-            link_or_copy(os.path.join(site_dir, path), os.path.join(staging, path))
+        # A linked file keeps its size, modification time and inode: its stamp need not be taken again.
+        linked = {
+            path: stamp
+            for unit in reused.values()
+            for path, stamp in unit.files.items()
+            if link_or_copy(os.path.join(site_dir, path), os.path.join(staging, path))
+        }
         for asset in output.assets:
             _write_bytes(staging, asset.output_path, asset.data)
         written: dict[str, list[str]] = {name: list(unit.files) for name, unit in reused.items()}
@@ -84,7 +91,7 @@ def write_site(
             written[name] = pages_of[name] + [claim(claimed, path) for path in files]
         if finish is not None:
             finish(staging)
-        record = _record_of(staging, output.units, written)
+        record = _record_of(staging, output.units, written, linked)
         _swap_into_place(staging, site_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -101,15 +108,18 @@ def _is_unchanged(unit: Unit, earlier: UnitRecord | None, site_dir: Path) -> boo
         return False
 
 
-def _record_of(staging: Path, units: Sequence[Unit], written: Mapping[str, list[str]]) -> OutputRecord:
-    """Return what the finished staging folder holds: each unit's key and files, with their stamps."""
-    return OutputRecord(
-        folder_id(staging),
-        {
-            unit.name: UnitRecord(unit.key, {path: output_stamp(os.path.join(staging, path)) for path in sorted(written[unit.name])})
-            for unit in units
-        },
-    )
+def _size_of(unit: UnitRecord | None) -> int:
+    """Return how many bytes a unit's files held when last written (0 for a unit not written before)."""
+    return sum(size for size, _, _ in unit.files.values()) if unit else 0
+
+
+def _record_of(staging: Path, units: Sequence[Unit], written: Mapping[str, list[str]], known: Mapping[str, OutputStamp]) -> OutputRecord:
+    """Return what the finished staging folder holds: each unit's key and files, with their stamps (known ones not taken again)."""
+
+    def stamp(path: str) -> OutputStamp:
+        return known.get(path) or output_stamp(os.path.join(staging, path))
+
+    return OutputRecord(folder_id(staging), {unit.name: UnitRecord(unit.key, {path: stamp(path) for path in sorted(written[unit.name])}) for unit in units})
 
 
 def _write_file(staging: Path, file: RenderedPage) -> str:
@@ -119,12 +129,14 @@ def _write_file(staging: Path, file: RenderedPage) -> str:
     return path
 
 
-def link_or_copy(source: str | Path, destination: str | Path) -> None:
-    """Hard-link a file of the previous site into the new one (the old site is deleted, not changed)."""
+def link_or_copy(source: str | Path, destination: str | Path) -> bool:
+    """Hard-link a file of the previous site into the new one (the old site is deleted, not changed); return False if it was copied."""
     try:
         os.link(source, destination)
     except OSError:
         shutil.copy2(source, destination)
+        return False
+    return True
 
 
 def claim(claimed: set[str], path: str) -> str:
@@ -164,7 +176,9 @@ def minify(html: str) -> str:
 
 def encode(page: RenderedPage) -> bytes:
     """Return the bytes written for an output: HTML minified, everything UTF-8."""
-    text = minify(page.html) if page.output_path.endswith(".html") else page.html
+    if isinstance(page.text, bytes):
+        return page.text
+    text = minify(page.text) if page.output_path.endswith(".html") else page.text
     return text.encode("utf-8")
 
 
@@ -234,9 +248,11 @@ def _swap_into_place(staging: Path, site_dir: Path) -> None:
 
 def _remove_in_background(folder: Path) -> None:
     """Delete the replaced site after the build has finished: deleting many files is slow."""
-    doomed = folder.with_name(folder.name.replace(".building-", ".old-"))
-    if doomed != folder:
+    if ".building-" in folder.name:  # named apart from any earlier site still being deleted (by this process, even)
+        doomed = folder.with_name(f"{folder.name.replace('.building-', '.old-')}-{time.time_ns()}")
         folder.rename(doomed)
+    else:
+        doomed = folder
     subprocess.Popen(
         [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)", str(doomed)],
         stdin=subprocess.DEVNULL,
