@@ -52,7 +52,7 @@ def model(request: pytest.FixtureRequest) -> SiteModel:
 
 
 def _files(pages: Iterable[Any]) -> dict[str, str]:
-    return {page.output_path: page.html for page in pages}
+    return {page.output_path: page.text if isinstance(page.text, str) else page.text.decode("utf-8") for page in pages}
 
 
 def _commitments(model: SiteModel) -> dict[str, CommitmentView]:

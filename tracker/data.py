@@ -28,7 +28,7 @@ def data_files(model: SiteModel) -> list[RenderedPage]:
     """Return /data/tracker.json, its schema and the CSV files, all derived from the model."""
     dataset = tracker_json(model)
     files = [
-        RenderedPage("data/tracker.json", dump_json(dataset)),
+        RenderedPage("data/tracker.json", json_bytes(dataset)),
         RenderedPage("data/tracker.schema.json", dump_json(tracker_schema(model.settings.base_url))),
     ]
     for name, columns in CSV_COLUMNS.items():
@@ -39,8 +39,13 @@ def data_files(model: SiteModel) -> list[RenderedPage]:
 
 
 def dump_json(value: object) -> str:
-    """Return JSON text with sorted keys, two-space indents, UTF-8 and a final newline."""
-    return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode("utf-8") + "\n"
+    """Return JSON text with sorted keys, two-space indents and a final newline."""
+    return json_bytes(value).decode("utf-8")
+
+
+def json_bytes(value: object) -> bytes:
+    """Return dump_json's text as UTF-8 bytes, made without a copy as text (tracker.json is 240 MB at 10,000 recommendations)."""
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
 
 
 def tracker_json(model: SiteModel) -> JsonObject:

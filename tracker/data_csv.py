@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from tracker.data_schema import JsonObject
 
@@ -11,33 +10,32 @@ ID_SEPARATOR = ";"
 NAME_SEPARATOR = "; "
 SOURCE_SEPARATOR = " | "
 
-Cell = Callable[[JsonObject, JsonObject], str]
+Cell = Callable[[JsonObject, Mapping[str, str]], str]  # an item, and the status vocabulary's labels by id
 
 
 def field(name: str) -> Cell:
     """Return a column that copies one JSON field: null as empty, numbers as digits."""
-    return lambda item, _dataset: cell_text(item[name])
+    return lambda item, _labels: cell_text(item[name])
 
 
 def joined(name: str, separator: str = ID_SEPARATOR) -> Cell:
     """Return a column that joins a JSON list of ids or names."""
-    return lambda item, _dataset: separator.join(str(value) for value in as_list(item[name]))
+    return lambda item, _labels: separator.join(str(value) for value in as_list(item[name]))
 
 
 def sources_cell(name: str) -> Cell:
     """Return a column that flattens a list of sources to "title <url>" joined with " | "."""
-    return lambda item, _dataset: SOURCE_SEPARATOR.join(flatten_source_json(as_object(source)) for source in as_list(item[name]))
+    return lambda item, _labels: SOURCE_SEPARATOR.join(flatten_source_json(as_object(source)) for source in as_list(item[name]))
 
 
-def status_label_cell(item: JsonObject, dataset: JsonObject) -> str:
+def status_label_cell(item: JsonObject, labels: Mapping[str, str]) -> str:
     """Return the label of an item's status_id, looked up in the dataset's vocabulary."""
-    labels = {as_object(status)["id"]: as_object(status)["label"] for status in as_list(dataset["statuses"])}
-    return cell_text(labels[item["status_id"]])
+    return labels[str(item["status_id"])]
 
 
 def nested(name: str, key: str) -> Cell:
     """Return a column that copies one field of a nested object, empty when the object is null."""
-    return lambda item, _dataset: cell_text(as_object(item[name]).get(key)) if item[name] is not None else ""
+    return lambda item, _labels: cell_text(as_object(item[name]).get(key)) if item[name] is not None else ""
 
 
 CSV_COLUMNS: dict[str, dict[str, Cell]] = {
@@ -69,7 +67,7 @@ CSV_COLUMNS: dict[str, dict[str, Cell]] = {
         "from_body_id": field("from_body_id"),
         "signed_by": field("signed_by"),
         "to": field("to"),
-        "source": lambda item, _dataset: flatten_source_json(as_object(item["source"])),
+        "source": lambda item, _labels: flatten_source_json(as_object(item["source"])),
         "page_url": field("page_url"),
     },
     "commitments": {
@@ -104,14 +102,13 @@ CSV_COLUMNS: dict[str, dict[str, Cell]] = {
 
 def to_csv(columns: dict[str, Cell], rows: Iterable[object], dataset: JsonObject) -> str:
     """Return CSV text: a header row, then one row per JSON item, lines ending in a newline."""
+    labels = {str(as_object(status)["id"]): cell_text(as_object(status)["label"]) for status in as_list(dataset["statuses"])}
+    cells = list(columns.values())
     lines = [csv_line(list(columns))]
     for row in rows:
         item = as_object(row)
-        lines.append(csv_line([cell(item, dataset) for cell in columns.values()]))
+        lines.append(csv_line([cell(item, labels) for cell in cells]))
     return "".join(lines)
-
-
-_NEEDS_QUOTES = re.compile(r'[",\r\n]')
 
 
 def csv_line(cells: list[str]) -> str:
@@ -123,7 +120,12 @@ def csv_line(cells: list[str]) -> str:
     """
     if cells == [""]:
         return '""\n'  # as csv.writer does: a line holding one empty cell is not a blank line
-    return ",".join('"' + cell.replace('"', '""') + '"' if _NEEDS_QUOTES.search(cell) else cell for cell in cells) + "\n"
+    return ",".join('"' + cell.replace('"', '""') + '"' if _needs_quotes(cell) else cell for cell in cells) + "\n"
+
+
+def _needs_quotes(cell: str) -> bool:
+    # Four scans in C: faster than one regular expression over long cells.
+    return '"' in cell or "," in cell or "\n" in cell or "\r" in cell
 
 
 def cell_text(value: object) -> str:

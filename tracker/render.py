@@ -39,10 +39,10 @@ class PagePlan:
 
 @dataclass(frozen=True)
 class RenderedPage:
-    """A rendered page and the path, relative to site/, it is written to."""
+    """A rendered page or file (feed, badge, data) and the path, relative to site/, it is written to."""
 
     output_path: str
-    html: str
+    text: str | bytes  # bytes are UTF-8 text made as bytes (the open data's JSON), written as they are
 
 
 Templates = tuple[tuple[str, str], ...]  # each template's name (its path under templates/) and text, by name
