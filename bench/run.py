@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark the build against Hugo on a synthetic, plainly fictional tracker.
+"""Benchmark the build against Hugo (and Pelican) on a synthetic, plainly fictional tracker.
 
     python3 -m pip install -r requirements.txt -r bench/requirements.txt
     python3 bench/run.py --recommendations 1000 [--reports 50] [--repeats 3] [--no-serve]
@@ -11,12 +11,13 @@ In one run it:
    letter per report whose paragraphs hold the commitments' quotes word for word), and
    checks it passes validation;
 2. generates a Hugo site with one page per report, recommendation, commitment and
-   response, carrying the same Markdown;
+   response, carrying the same Markdown, and a Pelican site with the same pages;
 3. times, each in a fresh process, a cold build (empty output), a rebuild with nothing
    changed and a rebuild after one commitment file changed, for ours (bench/driver.py,
    which calls build_site with the repo's templates/ and assets/) and for Hugo
-   (`hugo --quiet -s DIR -d OUT`); each is run --repeats times and the median taken;
-   peak RSS comes from wait4 on each child;
+   (`hugo --quiet -s DIR -d OUT`); and Pelican's cold build (it has no other kind without
+   its cache); each is run --repeats times and the median taken; peak RSS comes from wait4
+   on each child;
 4. times, under `python3 build.py serve`, the gap between saving a commitment file and the
    server serving the changed page (and the same under `hugo server`, for comparison);
 5. prints a table and, last, a RESULT line.
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import calendar
+import importlib.metadata
 import json
 import os
 import random
@@ -206,6 +208,7 @@ class Generated:
 
     ours: Path
     hugo: Path
+    pelican: Path
     files: int = 0
     markdown_bytes: int = 0
     pages: dict[str, int] = field(default_factory=dict)
@@ -226,12 +229,13 @@ class CommitmentText:
 
 
 def generate(out: Path, recommendations: int, reports: int, today: date) -> Generated:
-    """Write the fictional tracker to out/ours/content and the Hugo site to out/hugo."""
+    """Write the fictional tracker to out/ours/content, and the same pages as a Hugo site (out/hugo) and a Pelican site (out/pelican)."""
     rng = random.Random(SEED)
     prose = Prose(rng)
-    gen = Generated(out / "ours", out / "hugo")
+    gen = Generated(out / "ours", out / "hugo", out / "pelican")
     content = gen.ours / "content"
     hugo_content = gen.hugo / "content"
+    pelican_content = gen.pelican / "content"
     written: list[int] = []
 
     def write(path: Path, text: str) -> None:
@@ -241,9 +245,13 @@ def generate(out: Path, recommendations: int, reports: int, today: date) -> Gene
         written.append(len(data))
 
     def hugo_page(section: str, page_id: str, title: str, body: str) -> Path:
+        """Write one page of the Hugo site, and the same page of the Pelican site; return the Hugo file."""
         path = hugo_content / section / f"{page_id}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f"---\ntitle: {q(title)}\nslug: {page_id}\n---\n{body}\n", encoding="utf-8")
+        pelican_path = pelican_content / section / f"{page_id}.md"
+        pelican_path.parent.mkdir(parents=True, exist_ok=True)
+        pelican_path.write_text(f"Title: {title}\nSlug: {page_id}\nCategory: {section}\n\n{body}\n", encoding="utf-8")
         gen.pages[section] = gen.pages.get(section, 0) + 1
         return path
 
@@ -406,6 +414,7 @@ def generate(out: Path, recommendations: int, reports: int, today: date) -> Gene
     gen.files = len(written) + 2
     gen.markdown_bytes = sum(written)
     _write_hugo_frame(gen.hugo)
+    _write_pelican_frame(gen.pelican)
     return gen
 
 
@@ -462,6 +471,74 @@ def _write_hugo_frame(root: Path) -> None:
     (layouts / "list.html").write_text(HUGO_LIST, encoding="utf-8")
     (root / "static").mkdir(exist_ok=True)
     shutil.copy(CODE / "assets" / "style.css", root / "static" / "style.css")
+
+
+# Pelican with the same pages as Hugo: one page per item at the same address, a list per section,
+# a home page listing the sections; no feeds, tags, authors or archives; no cache (cold builds).
+PELICAN_CONFIG = """\
+AUTHOR = "Fictional benchmark"
+SITENAME = "Fictional benchmark tracker"
+SITEURL = ""
+PATH = "content"
+THEME = "theme"
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en-GB"
+DEFAULT_DATE = (2020, 1, 1)
+DEFAULT_PAGINATION = False
+ARTICLE_URL = "{category}/{slug}/"
+ARTICLE_SAVE_AS = "{category}/{slug}/index.html"
+CATEGORY_URL = "{slug}/"
+CATEGORY_SAVE_AS = "{slug}/index.html"
+DIRECT_TEMPLATES = ["index"]
+TAG_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+"""
+
+PELICAN_BASE = """\
+<!DOCTYPE html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{% block title %}{{ SITENAME }}{% endblock %}</title>
+<link rel="stylesheet" href="/theme/style.css">
+</head>
+<body>
+<header><a href="/">{{ SITENAME }}</a>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/reports/">Reports</a></li></ul></nav></header>
+<main id="main">{% block main %}{% endblock %}</main>
+<footer><p>A plainly fictional site.</p></footer>
+</body>
+</html>
+"""
+
+PELICAN_TEMPLATES = {
+    "base.html": PELICAN_BASE,
+    "article.html": '{% extends "base.html" %}{% block title %}{{ article.title }} – {{ SITENAME }}{% endblock %}'
+    '{% block main %}<h1>{{ article.title }}</h1>\n<div class="prose">{{ article.content }}</div>{% endblock %}',
+    "category.html": '{% extends "base.html" %}{% block title %}{{ category }} – {{ SITENAME }}{% endblock %}'
+    '{% block main %}<h1>{{ category }}</h1>\n<ul>{% for article in articles %}<li><a href="/{{ article.url }}">{{ article.title }}</a></li>'
+    "{% endfor %}</ul>{% endblock %}",
+    "index.html": '{% extends "base.html" %}{% block main %}<h1>{{ SITENAME }}</h1>\n<ul>{% for category, _ in categories %}'
+    '<li><a href="/{{ category.url }}">{{ category }}</a></li>{% endfor %}</ul>{% endblock %}',
+}
+
+
+def _write_pelican_frame(root: Path) -> None:
+    (root / "pelicanconf.py").write_text(PELICAN_CONFIG, encoding="utf-8")
+    templates = root / "theme" / "templates"
+    templates.mkdir(parents=True, exist_ok=True)
+    for name, text in PELICAN_TEMPLATES.items():
+        (templates / name).write_text(text, encoding="utf-8")
+    (root / "theme" / "static").mkdir(exist_ok=True)
+    shutil.copy(CODE / "assets" / "style.css", root / "theme" / "static" / "style.css")
 
 
 # -- running and timing ---------------------------------------------------------------
@@ -611,6 +688,30 @@ def bench_hugo(gen: Generated, out_dir: Path, repeats: int, log: Callable[[str],
     return timings
 
 
+def pelican_version() -> str:
+    """Return the installed Pelican's version, or exit saying how to install it."""
+    try:
+        return importlib.metadata.version("pelican")
+    except importlib.metadata.PackageNotFoundError:
+        sys.exit("Pelican is not installed: python3 -m pip install -r bench/requirements.txt")
+
+
+def bench_pelican(gen: Generated, out_dir: Path, repeats: int, log: Callable[[str], None]) -> Timings:
+    """Time Pelican's cold build of the same pages (Pelican rebuilds everything unless its cache is on)."""
+    timings = Timings()
+    command = [sys.executable, "-m", "pelican", "--quiet", str(gen.pelican / "content"), "-o", str(out_dir), "-s", str(gen.pelican / "pelicanconf.py")]
+    for _ in range(repeats):
+        shutil.rmtree(out_dir, ignore_errors=True)
+        run = run_measured(command, cwd=gen.pelican)
+        if run.returncode or run.stderr.strip():
+            fail("pelican", run)
+        timings.cold.append(run.wall_s)
+        timings.cpu.setdefault("cold", []).append(run.cpu_s)
+        timings.maxrss_kib.append(run.maxrss_kib)
+        log(f"  pelican cold  : {run.wall_s:7.2f} s wall, {run.cpu_s:7.2f} s CPU, {run.maxrss_kib / 1024:7.1f} MB peak RSS, load {os.getloadavg()[0]:.1f}")
+    return timings
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -724,6 +825,7 @@ def main() -> int:
     parser.add_argument(
         "--no-hugo", action="store_true", help="time ours only (at 100,000 recommendations Hugo would need about 20 GB); ratios print as NA"
     )
+    parser.add_argument("--no-pelican", action="store_true", help="skip Pelican's cold build (the issue's second yardstick)")
     parser.add_argument("--keep", action="store_true", help="keep the generated folders afterwards")
     parser.add_argument(
         "--code",
@@ -798,6 +900,12 @@ def main() -> int:
         log(f"Timing Hugo ({args.repeats} × cold, unchanged, one commitment edited) …")
         hugo = bench_hugo(gen, out / "hugo-public", args.repeats, log)
         hugo_pages, hugo_html = html_bytes(out / "hugo-public")
+    if args.no_pelican:
+        pelican, pelican_pages = Timings(), 0
+    else:
+        log(f"Timing Pelican {pelican_version()} ({args.repeats} × cold) …")
+        pelican = bench_pelican(gen, out / "pelican-output", args.repeats, log)
+        pelican_pages = html_bytes(out / "pelican-output")[0]
 
     reload_s: float | None = None
     hugo_reload_s: float | None = None
@@ -892,6 +1000,13 @@ def main() -> int:
         f"| {'peak RSS (max over builds)':<30} | {peak_mb:>7.0f} MB | {'':>15} | {'':>9} | {hugo_peak_mb:>6.0f} MB | {'':>9} "
         f"| {ratio(peak_mb, hugo_peak_mb):>14} | {'':>13} |"
     )
+    if pelican.cold:
+        pelican_cold = median(pelican.cold)
+        log(
+            f"Pelican {pelican_version()}, the same pages ({pelican_pages} HTML pages): cold build {fmt(pelican_cold)} wall, "
+            f"{fmt(median(pelican.cpu['cold']))} CPU, {max(pelican.maxrss_kib) / 1024:.0f} MB peak RSS; "
+            f"ours/Pelican {ratio(cold, pelican_cold)} (the target is at most 0.25: 4 times faster)"
+        )
     if ours.python_maxrss_kib:
         log(f"(peak RSS of our Python process alone, without its children: {max(ours.python_maxrss_kib) / 1024:.0f} MB)")
     if ours.stages:
@@ -900,7 +1015,7 @@ def main() -> int:
     log(f"(ours (process) includes starting Python and importing the tracker: median {median(ours.import_s) or 0:.2f} s of imports)")
 
     if not args.keep:  # the logs stay; the generated sites go
-        for folder in (gen.ours, gen.hugo, out / "hugo-public"):
+        for folder in (gen.ours, gen.hugo, out / "hugo-public", gen.pelican, out / "pelican-output"):
             shutil.rmtree(folder, ignore_errors=True)
     reload_text = "NA" if reload_s is None else f"{reload_s:.2f}"
     print(
