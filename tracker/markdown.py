@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import string
+from functools import lru_cache
 
 import cmarkgfm
 import nh3
@@ -53,6 +54,8 @@ _BLOCK_TAG = re.compile(r"</?(?:p|br|li|h\d|blockquote|pre|tr|td|th|ul|ol|table|
 _INLINE_TAG = re.compile(r"<[^>]*>")
 
 
+# A unit renders each update's text three times (its commitment's page and feed, its report's feed): kept, not done again.
+@lru_cache(maxsize=1024)
 def render_markdown(text: str) -> Markup:
     """Return sanitized HTML for a Markdown text."""
     raw = cmarkgfm.markdown_to_html_with_extensions(text, options=_CMARK_OPTIONS, extensions=_EXTENSIONS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from tracker.attention import current_target
 from tracker.changes import find_changes
@@ -383,6 +384,7 @@ def related_links(content: Content) -> dict[str, tuple[Link, ...]]:
     return {rec_id: tuple(sorted(items, key=lambda link: link.url)) for rec_id, items in links.items()}
 
 
+@lru_cache(maxsize=4096)  # the lists of every commitment and change write the same dates many times
 def long_date(value: date) -> str:
     """Return a date as GOV.UK writes it: 4 December 2013."""
     return f"{value.day} {value:%B %Y}"
