@@ -169,9 +169,11 @@ def remove_stale_builds(site_dir: Path) -> None:
 def minify(html: str) -> str:
     """Return minified HTML; the only place output is minified.
 
-    Closing tags are kept because Pagefind's indexer needs an explicit <body>.
+    Closing tags are kept because Pagefind's indexer needs an explicit <body>. Scripts are not
+    minified: the pages' only inline script is JSON-LD, which the JavaScript minifier leaves as it
+    was (the site is byte for byte the same) after a third of the minifier's time.
     """
-    return str(minify_html.minify(html, minify_css=True, minify_js=True, keep_html_and_head_opening_tags=True, keep_closing_tags=True))
+    return str(minify_html.minify(html, minify_css=True, minify_js=False, keep_html_and_head_opening_tags=True, keep_closing_tags=True))
 
 
 def encode(page: RenderedPage) -> bytes:
