@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import shutil
+import weakref
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tracker.data import data_files
 from tracker.live import LiveSite
-from tracker.pipeline import Project, build_site
+from tracker.pipeline import CheckedSite, Project, build_site, check_site
 from tracker.render import RenderedPage
 from tracker.views import SiteModel
 
@@ -95,3 +97,24 @@ def test_a_badge_after_a_save_is_made_without_making_the_open_data(
     assert live.output("data/tracker.json").data is not None
     assert made == ["data"]
     _assert_serves_a_full_build(live, tmp_path)
+
+
+def test_a_model_that_a_later_save_replaces_is_freed(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The preview exempts what it keeps from the cycle collector, so a replaced model must go by reference counting alone.
+    models: list[weakref.ref[SiteModel]] = []
+
+    def recorded(*args: Any, **kwargs: Any) -> CheckedSite:
+        checked = check_site(*args, **kwargs)
+        models.append(weakref.ref(checked.model))
+        return checked
+
+    monkeypatch.setattr("tracker.live.check_site", recorded)
+    live = LiveSite(project, today=lambda: TODAY)
+    live.build()
+    paint = project.content / "reports/lamps/commitments/paint.md"
+    _replace(paint, "Paint every bench green", "Paint every bench blue")
+    live.refresh()
+    assert live.output("commitments/lamps-c1/index.html").data is not None  # renders from the model it keeps
+    _replace(paint, "Paint every bench blue", "Paint every bench red")
+    live.refresh()
+    assert [model() is None for model in models] == [True, True, False]

@@ -56,14 +56,23 @@ class _Overlay:
                 self.made.update((file.output_path, encode(file)) for file in unit.files())
 
 
-def _spare_from_collection() -> None:
+def _spare_from_collection(collected_with: int) -> int:
     """Exempt every object alive now (the records and the model, kept until the next save) from the cycle collector.
 
     Otherwise the first page asked for after a save waits while the collector walks them all:
-    about a second at 10,000 recommendations. They hold no reference cycles, so a model that a
-    later save replaces is still freed (by reference counting).
+    about a second at 10,000 recommendations. The model and the records hold no reference cycles,
+    so a model that a later save replaces is still freed, by reference counting. What is cyclic
+    (a template environment dropped from its cache, say) would be kept for good: so once twice as
+    many objects are exempt as after the last collection (collected_with), they are collected
+    first. Return how many objects are exempt after the last collection.
     """
     gc.freeze()
+    if gc.get_freeze_count() <= 2 * collected_with:
+        return collected_with
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()
 
 
 class LiveSite:
@@ -77,6 +86,7 @@ class LiveSite:
         self._built: dict[str, UnitRecord] = {}  # what this preview's own build wrote
         self._overlay = _Overlay()
         self._lock = threading.Lock()
+        self._collected_with = 0  # how many objects were exempt from the cycle collector after its last pass
 
     def build(self) -> None:
         """Build the whole site to disk, as `build.py` does (keeping any earlier search index)."""
@@ -86,7 +96,7 @@ class LiveSite:
         with self._lock:
             self._built = dict(record.units)
             self._overlay = _Overlay()
-        _spare_from_collection()
+        self._collected_with = _spare_from_collection(self._collected_with)
 
     @collector_paused
     def refresh(self) -> None:
@@ -110,7 +120,7 @@ class LiveSite:
         )
         with self._lock:
             self._overlay = overlay
-        _spare_from_collection()
+        self._collected_with = _spare_from_collection(self._collected_with)
         if self.project.ledger:
             write_text_if_changed(self.project.ledger, ledger_text(checked.ledger, checked.published))
 
