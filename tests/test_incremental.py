@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import FIXTURE_TODAY, add_report_copy
+from tracker.cache import output_stamp, read_outputs
 from tracker.pipeline import BuildOptions, Project, build_site, check_site
 from tracker.write import WorkerStopped
 
@@ -104,6 +105,17 @@ def test_a_second_rebuild_with_nothing_changed_reuses_every_file(project: Projec
     before = files()
     build_site(project, FIXTURE_TODAY)
     assert files() == before
+    recorded = {path: stamp for unit in read_outputs(project.cache, project.site).values() for path, stamp in unit.files.items()}
+    assert recorded == {path: output_stamp(project.site / path) for path in recorded}
+
+
+def test_builds_one_after_another_while_the_sites_they_replaced_are_still_being_deleted(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tracker.write._start_deleting", lambda folder: None)  # as if each deletion were still running
+    for _ in range(3):
+        build_site(project, FIXTURE_TODAY)
+    assert len(list(project.site.parent.glob(".site.old-*"))) == 2
 
 
 def test_a_report_that_doubles_the_search_index_parts_moves_reports_between_parts_as_a_full_build_does(

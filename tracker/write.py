@@ -119,7 +119,8 @@ def _record_of(staging: Path, units: Sequence[Unit], written: Mapping[str, list[
     def stamp(path: str) -> OutputStamp:
         return known.get(path) or output_stamp(os.path.join(staging, path))
 
-    return OutputRecord(folder_id(staging), {unit.name: UnitRecord(unit.key, {path: stamp(path) for path in sorted(written[unit.name])}) for unit in units})
+    units_written = {unit.name: UnitRecord(unit.key, {path: stamp(path) for path in sorted(written[unit.name])}) for unit in units}
+    return OutputRecord(folder_id(staging), units_written)
 
 
 def _write_file(staging: Path, file: RenderedPage) -> str:
@@ -255,8 +256,13 @@ def _remove_in_background(folder: Path) -> None:
         folder.rename(doomed)
     else:
         doomed = folder
+    _start_deleting(doomed)
+
+
+def _start_deleting(folder: Path) -> None:
+    """Start a process that deletes folder, and return at once."""
     subprocess.Popen(
-        [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)", str(doomed)],
+        [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)", str(folder)],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
