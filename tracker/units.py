@@ -30,7 +30,7 @@ from tracker.views import ReportView, SiteModel
 
 SITE_UNIT = "site"
 DATA_UNIT = "data"
-SITE_PAGE_UNIT = "page:"  # and the page's output path
+SITE_PAGE_UNIT_PREFIX = "page:"  # then the page's output path
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Unit:
     """Pages and files that are built together from the same inputs."""
 
     name: str
-    report: str | None  # the report whose unit this is; None: the site-wide unit
+    report: str | None  # the report whose unit this is; None: a site-wide unit
     key: str  # a hash of every input
     pages: tuple[PagePlan, ...]
     files: Callable[[], Iterable[RenderedPage]]  # called only if the unit is built, one file at a time
@@ -67,7 +67,7 @@ def plan_units(
     units = [
         Unit(DATA_UNIT, None, every_input, (), open_data),
         Unit(SITE_UNIT, None, every_input, (), site_files),
-        *(Unit(f"{SITE_PAGE_UNIT}{plan.output_path}", None, every_input, (plan,), no_files) for plan in pages.site),
+        *(Unit(f"{SITE_PAGE_UNIT_PREFIX}{plan.output_path}", None, every_input, (plan,), no_files) for plan in pages.site),
     ]
     for report in model.reports:
         inputs = chain.from_iterable(by_folder[folders[other]] for other in sorted({report.record.id, *linked[report.record.id]}))
@@ -84,7 +84,7 @@ def plan_units(
 
 
 def no_files() -> Iterable[RenderedPage]:
-    """Yield nothing: the unit of a site-wide page has no files besides its page."""
+    """Return no files: the unit of a site-wide page has none besides its page."""
     return ()
 
 
