@@ -352,6 +352,18 @@ def test_search_finds_a_commitment_by_a_word_in_its_quote(context: BrowserContex
     assert page.locator("#search-results h2").inner_text().endswith("for “Rowley”")
 
 
+def test_search_excerpts_hold_the_pages_words_not_their_section_links(context: BrowserContext, origin: str) -> None:
+    page = context.new_page()
+    _open(page, origin, "/search/")
+    page.get_by_label("Search reports, recommendations, commitments and updates").fill("information")
+    page.get_by_role("button", name="Search").click()
+    excerpts = page.locator("#search-results ol li p")
+    excerpts.first.wait_for(timeout=10_000)
+    texts = [excerpts.nth(index).inner_text() for index in range(excerpts.count())]
+    assert any("What was promised" in text for text in texts)
+    assert not [text for text in texts if "Link to this section" in text]
+
+
 def test_search_finds_pages_in_every_part_of_the_index(
     tmp_path: Path, context: BrowserContext, rules: tuple[HeaderRule, ...], small_search_parts: None
 ) -> None:
