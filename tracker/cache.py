@@ -5,8 +5,9 @@ It lives in the project's .tracker-cache/ folder (never committed, never publish
 - records/: each content file's validated record, keyed by the file's path and a hash of its
   bytes, so an unchanged file is neither parsed nor validated again (one file per report folder);
 - outputs.json: for each unit of output (a site-wide page, the open data, the site-wide files,
-  or one report's pages, feeds and badges), a hash of everything it was made from and the files it wrote, so that an unchanged
-  unit's files are linked from the previous site instead of rendered again (see units.py).
+  or one report's pages, feeds and badges), a hash of everything it was made from and the files
+  it wrote, so that an unchanged unit's files are linked from the previous site instead of
+  rendered again (see units.py).
 
 Every entry is also keyed by a hash of the tracker's own code: a new version starts afresh. A
 cache that cannot be read is ignored, so the build is then a full one, never a wrong one.
