@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
+import threading
 import weakref
 from datetime import date
 from pathlib import Path
@@ -10,9 +12,11 @@ from typing import Any
 
 import pytest
 
+from tracker.cache import read_outputs
 from tracker.data import data_files
-from tracker.live import LiveSite
-from tracker.pipeline import CheckedSite, Project, build_site, check_site
+from tracker.errors import ContentErrors
+from tracker.live import LiveSite, Refreshed
+from tracker.pipeline import CheckedSite, Project, build_site, check_site, collector_paused
 from tracker.render import RenderedPage
 from tracker.views import SiteModel
 
@@ -118,3 +122,127 @@ def test_a_model_that_a_later_save_replaces_is_freed(project: Project, monkeypat
     _replace(paint, "Paint every bench blue", "Paint every bench red")
     live.refresh()
     assert [model() is None for model in models] == [True, True, False]
+
+
+def _unit_outputs(live: LiveSite, tmp_path: Path, unit: str) -> dict[str, bytes]:
+    """Return what a full build (with a cache, to tell which unit wrote what) of the content writes for one unit."""
+    full = tmp_path / "full-with-cache"
+    shutil.rmtree(full, ignore_errors=True)
+    project = Project(live.project.content, live.project.templates, live.project.assets, full / "site", None, full / "cache")
+    build_site(project, TODAY)
+    paths = read_outputs(project.cache, project.site)[unit].files
+    assert any(path.startswith("commitments/") for path in paths) and any(path.endswith(".xml") for path in paths)
+    return {path: (project.site / path).read_bytes() for path in paths}
+
+
+@pytest.mark.parametrize(
+    ("edited", "old", "new", "unit"),
+    [
+        ("reports/lamps/commitments/paint.md", "Paint every bench green", "Paint every bench blue", "report:lamps-2021"),
+        ("reports/lamps/updates/u2.md", "status: partly-delivered", "status: delivered", "report:lamps-2021"),
+        ("reports/swings/recommendations/rec-1.md", "relation: repeats", "relation: follows-up", "report:swings-2021"),
+        ("reports/benches/report.md", "Fictional report on park", "A fictional report on park", "report:benches-2021"),
+    ],
+)
+def test_a_save_in_one_report_is_shown_from_it_alone_as_the_whole_check_shows_it(
+    project: Project, tmp_path: Path, edited: str, old: str, new: str, unit: str
+) -> None:
+    live = LiveSite(project, today=lambda: TODAY)
+    live.build()
+    _replace(project.content / edited, old, new)
+    assert live.show_report([project.content / edited])
+    expected = _unit_outputs(live, tmp_path, unit)
+    assert {path: _served(live, path) for path in expected} == expected
+    assert live.refresh() is Refreshed.SAME, "nothing served from the report alone differs after the whole check"
+    _assert_serves_a_full_build(live, tmp_path)
+
+
+def test_a_page_shown_before_the_whole_check_that_it_changes_asks_for_a_reload(project: Project) -> None:
+    live = LiveSite(project, today=lambda: TODAY)
+    live.build()
+    paint = project.content / "reports/lamps/commitments/paint.md"
+    _replace(paint, "Paint every bench green", "Paint every bench blue")
+    assert live.show_report([paint])
+    assert b"Paint every bench blue" not in (_served(live, "data/tracker.json") or b"")  # open data lists every report
+    assert live.refresh() is Refreshed.RELOAD
+    assert b"Paint every bench blue" in (_served(live, "data/tracker.json") or b"")
+
+
+@pytest.mark.parametrize(
+    "edited",
+    [
+        ["statuses.yaml"],  # outside reports/: every page may change
+        ["reports/lamps/commitments/paint.md", "reports/benches/commitments/paint.md"],  # two reports
+        ["reports/lamps/updates/u1.md"],  # an error in the report
+    ],
+)
+def test_a_save_not_shown_from_one_report_alone_changes_nothing_until_the_whole_check(project: Project, edited: list[str]) -> None:
+    live = LiveSite(project, today=lambda: TODAY)
+    live.build()
+    page = "commitments/lamps-c1/index.html"
+    before = _served(live, page)
+    for path in edited:
+        file = project.content / path
+        file.write_text(file.read_text(encoding="utf-8").replace("status: in-progress", "status: in-progres") + "\n", encoding="utf-8")
+    assert live.show_report([project.content / path for path in edited]) is False
+    assert _served(live, page) == before
+
+
+def test_an_error_across_reports_shows_once_the_whole_check_is_done(project: Project) -> None:
+    live = LiveSite(project, today=lambda: TODAY)
+    live.build()
+    updates = project.content / "reports/lamps/updates"
+    text = (updates / "u1.md").read_text(encoding="utf-8")
+    (updates / "u3.md").write_text(text.replace("id: lamps-u1", "id: benches-u1"), encoding="utf-8")  # an update's id in another report
+    assert live.show_report([updates / "u3.md"]), "the report alone has no error"
+    with pytest.raises(ContentErrors) as raised:
+        live.refresh()
+    assert "benches-u1" in raised.value.report()
+
+
+def test_a_check_overtaken_by_a_save_shown_while_it_ran_is_dropped(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    live = LiveSite(project, today=lambda: TODAY)
+    live.build()
+    paint = project.content / "reports/lamps/commitments/paint.md"
+    _replace(paint, "Paint every bench green", "Paint every bench blue")
+    assert live.show_report([paint])
+
+    def check_then_save(*args: Any, **kwargs: Any) -> CheckedSite:
+        checked = check_site(*args, **kwargs)
+        _replace(paint, "Paint every bench blue", "Paint every bench red")  # saved and shown while the check runs
+        assert live.show_report([paint])
+        return checked
+
+    monkeypatch.setattr("tracker.live.check_site", check_then_save)
+    assert live.refresh() is Refreshed.SUPERSEDED
+    assert b"Paint every bench red" in (_served(live, "commitments/lamps-c1/index.html") or b"")
+    monkeypatch.undo()
+    assert live.refresh() is Refreshed.SAME
+    _assert_serves_a_full_build(live, tmp_path)
+
+
+def test_the_collector_stays_paused_until_the_last_of_two_overlapping_checks_ends() -> None:
+    # The preview shows a save (on the watcher's thread) while a whole check runs (on its own).
+    first_entered, first_may_finish = threading.Event(), threading.Event()
+    enabled_inside: list[bool] = []
+
+    @collector_paused
+    def first() -> None:
+        first_entered.set()
+        first_may_finish.wait(timeout=10)
+
+    @collector_paused
+    def second() -> None:
+        first_may_finish.set()
+        thread.join(timeout=10)
+        enabled_inside.append(gc.isenabled())
+
+    assert gc.isenabled()
+    thread = threading.Thread(target=first)
+    thread.start()
+    assert first_entered.wait(timeout=10)
+    second()
+    assert enabled_inside == [False], "the first check to finish left the collector paused for the other"
+    assert gc.isenabled()

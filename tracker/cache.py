@@ -15,6 +15,7 @@ cache that cannot be read is ignored, so the build is then a full one, never a w
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 import pickle
@@ -105,6 +106,12 @@ class RecordCache:
         self._now[(file.path, file.digest)] = record
         if file.stamp:
             self._now_stamps[file.path] = (file.stamp, file.digest)
+
+    def reading_only(self) -> RecordCache:
+        """Return a cache that recalls what this one does, and keeps what it is given to itself (a check whose records are thrown away)."""
+        reader = copy.copy(self)
+        reader.folder, reader._now, reader._now_stamps = None, {}, {}
+        return reader
 
     def advance(self) -> None:
         """Make this check's records the earlier ones of the next check (the live preview keeps them in memory)."""

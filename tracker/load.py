@@ -6,6 +6,7 @@ import hashlib
 import os
 import re
 import stat
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple, Protocol
@@ -100,16 +101,17 @@ class _NothingKnown:
 NOTHING_KNOWN = _NothingKnown()
 
 
-def load_content(content_dir: Path, known: KnownFiles = NOTHING_KNOWN) -> LoadResult:
+def load_content(content_dir: Path, known: KnownFiles = NOTHING_KNOWN, reports: Collection[str] | None = None) -> LoadResult:
     """Read every file under content_dir, collecting errors instead of stopping.
 
     A file the build cache knows is not parsed: the cache holds its record. A plain file whose
     modification time, size and inode are as the cache saw them is not even read, as git does.
+    With reports (report folders, as reports/<folder>), the other report folders are left out.
     """
     files: list[SourceFile] = []
     errors: list[ContentError] = []
     root = content_dir.resolve()
-    for content_path, file_path in _walk(content_dir):
+    for content_path, file_path in _walk(content_dir, reports):
         try:
             files.append(_load_file(root, file_path, content_path, known))
         except _FileProblem as problem:
@@ -129,8 +131,8 @@ def kind_of(content_path: str) -> str | None:
     return found.lastgroup if found else None
 
 
-def _walk(content_dir: Path) -> list[tuple[str, str]]:
-    """Return every non-hidden file under content_dir with its content path, in a stable order."""
+def _walk(content_dir: Path, reports: Collection[str] | None = None) -> list[tuple[str, str]]:
+    """Return every non-hidden file under content_dir with its content path, in a stable order (only these report folders, if given)."""
     found: list[tuple[str, str]] = []
     for folder, subfolders, names in os.walk(content_dir):
         # A link to a folder is listed as a file, so that it is reported instead of followed.
@@ -138,6 +140,8 @@ def _walk(content_dir: Path) -> list[tuple[str, str]]:
         subfolders[:] = [name for name in subfolders if not name.startswith(".") and name not in links]
         relative = os.path.relpath(folder, content_dir).replace(os.sep, "/")
         prefix = "" if relative == "." else relative + "/"
+        if reports is not None and relative == "reports":
+            subfolders[:] = [name for name in subfolders if f"reports/{name}" in reports]
         found.extend((prefix + name, os.path.join(folder, name)) for name in [*names, *links] if not name.startswith("."))
     return sorted(found)
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial, wraps
@@ -29,6 +30,7 @@ from tracker.ledger import (
 )
 from tracker.load import kind_of, load_content
 from tracker.model import build_model
+from tracker.records import Content
 from tracker.render import PagePlan, RenderedPage, SitePages, make_environment, plan_pages, read_templates, render_page
 from tracker.search import index_search, plan_index_parts
 from tracker.sitemap import site_files
@@ -41,8 +43,33 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
+class _CollectorPause:
+    """Keeps Python's cycle collector paused while any thread runs a paused function; the last to finish restores it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running = 0
+        self._was_enabled = False
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self._running == 0:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._running += 1
+
+    def __exit__(self, *_: object) -> None:
+        with self._lock:
+            self._running -= 1
+            if self._running == 0 and self._was_enabled:
+                gc.enable()
+
+
+_COLLECTOR_PAUSE = _CollectorPause()
+
+
 def collector_paused(function: Callable[P, T]) -> Callable[P, T]:
-    """Run function with Python's cycle collector paused.
+    """Run function with Python's cycle collector paused (the live preview checks on two threads at once).
 
     A build makes millions of objects and almost no reference cycles; at 10,000 recommendations
     the collector's repeated passes over them took half the time of a check.
@@ -50,13 +77,8 @@ def collector_paused(function: Callable[P, T]) -> Callable[P, T]:
 
     @wraps(function)
     def paused(*args: P.args, **kwargs: P.kwargs) -> T:
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with _COLLECTOR_PAUSE:
             return function(*args, **kwargs)
-        finally:
-            if was_enabled:
-                gc.enable()
 
     return paused
 
@@ -119,9 +141,7 @@ def check_site(project: Project, today: date, options: BuildOptions = BuildOptio
     warnings = find_warnings(content, today)
     if options.strict and warnings:
         raise ContentErrors(warnings)
-    if options.base_url:
-        content = replace(content, settings=replace(content.settings, base_url=options.base_url.rstrip("/")))
-    model = build_model(content, preview=options.preview)
+    model = build_model(_with_options(content, options), preview=options.preview)
     ledger = read_ledger(project.ledger) if project.ledger else ()
     pages = plan_pages(model)
     published, redirects = page_urls(pages), find_redirects(content)
@@ -129,6 +149,28 @@ def check_site(project: Project, today: date, options: BuildOptions = BuildOptio
         raise ContentErrors(ledger_errors)
     digests = {file.path: file.digest for file in loaded.files}
     return CheckedSite(model, pages, tuple(sorted(warnings)), ledger, published, redirects, digests)
+
+
+def _with_options(content: Content, options: BuildOptions) -> Content:
+    if not options.base_url:
+        return content
+    return replace(content, settings=replace(content.settings, base_url=options.base_url.rstrip("/")))
+
+
+@collector_paused
+def check_reports(project: Project, folders: Collection[str], today: date, options: BuildOptions, records: RecordCache) -> SiteModel | None:
+    """Load, validate and model the files outside reports/ with these report folders alone; None if they have an error.
+
+    The model shows these reports' pages as the whole site's would: a report's pages show
+    nothing of other reports but those its recommendations are linked with (units.py), which
+    folders must hold. Nothing is checked across the other reports, and records keeps nothing.
+    """
+    reader = records.reading_only()
+    loaded = load_content(project.content, known=reader, reports=folders)
+    content, errors = validate_content(loaded.files, today, frozenset(), reader) if not loaded.errors else (None, [])
+    if errors or content is None:
+        return None
+    return build_model(_with_options(content, options), preview=options.preview)
 
 
 @dataclass(frozen=True)

@@ -71,16 +71,13 @@ def plan_units(
     ]
     for report in model.reports:
         inputs = chain.from_iterable(by_folder[folders[other]] for other in sorted({report.record.id, *linked[report.record.id]}))
-        units.append(
-            Unit(
-                f"report:{report.record.id}",
-                report.record.id,
-                digest_of([site_key, *inputs]),
-                pages.reports[report.record.id],
-                partial(report_files, model, report),
-            )
-        )
+        units.append(report_unit(model, report, digest_of([site_key, *inputs]), pages.reports[report.record.id]))
     return units
+
+
+def report_unit(model: SiteModel, report: ReportView, key: str, pages: tuple[PagePlan, ...]) -> Unit:
+    """Return a report's unit: its pages, and its feeds and badges made when asked for."""
+    return Unit(f"report:{report.record.id}", report.record.id, key, pages, partial(report_files, model, report))
 
 
 def no_files() -> Iterable[RenderedPage]:
