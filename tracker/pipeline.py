@@ -31,7 +31,7 @@ from tracker.ledger import (
 from tracker.load import kind_of, load_content
 from tracker.model import build_model
 from tracker.records import Content
-from tracker.render import PagePlan, RenderedPage, SitePages, make_environment, plan_pages, read_templates, render_page
+from tracker.render import PagePlan, RenderedPage, SitePages, compile_templates, make_environment, plan_pages, read_templates, render_page
 from tracker.search import index_search, plan_index_parts
 from tracker.sitemap import site_files
 from tracker.units import Unit, plan_units
@@ -199,6 +199,7 @@ def plan_site(project: Project, checked: CheckedSite) -> PlannedSite:
     assets = load_assets(project.assets)
     templates = read_templates(project.templates)
     env = make_environment(project.templates, templates, assets)
+    compile_templates(env, templates)
     # Besides content: the code, the templates, the assets (their names hash their bytes) and the options.
     not_content = [
         code_digest(),

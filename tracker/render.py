@@ -72,6 +72,12 @@ def make_environment(templates_dir: Path, templates: Templates, assets: tuple[As
     return _environment(templates_dir.resolve(), templates, tuple((asset.name, f"/{asset.output_path}") for asset in assets))
 
 
+def compile_templates(env: jinja2.Environment, templates: Templates) -> None:
+    """Compile every template once, before the pages are rendered (by forked workers, which then need not)."""
+    for name, _ in templates:
+        env.get_template(name)
+
+
 @lru_cache(maxsize=8)
 def _environment(templates_dir: Path, templates: Templates, asset_urls: tuple[tuple[str, str], ...]) -> jinja2.Environment:
     text_of = dict(templates)
