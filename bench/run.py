@@ -832,6 +832,7 @@ def main() -> int:
     parser.add_argument("--reports", type=int, default=None, help="default: recommendations / 20")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--out", type=Path, default=None, help="default: bench/out/n<N>")
+    parser.add_argument("--saves", type=int, default=None, help="saves timed under each preview server (default: the repeats, at least 5)")
     parser.add_argument("--no-serve", action="store_true", help="skip the edit-to-reload measurements")
     parser.add_argument("--no-hugo-serve", action="store_true", help="skip `hugo server`'s edit-to-served measurement")
     parser.add_argument(
@@ -922,14 +923,15 @@ def main() -> int:
     reload_s: float | None = None
     hugo_reload_s: float | None = None
     assert gen.edit_file is not None and gen.hugo_edit_file is not None
+    saves = args.saves or max(args.repeats, 5)
     if not args.no_serve:
-        log("Timing save-to-served under `python3 build.py serve` …")
+        log(f"Timing save-to-served under `python3 build.py serve` ({saves} saves) …")
         port = free_port()
         ours.reload = edit_to_reload(
             [sys.executable, "build.py", "serve", "--project", str(gen.ours), "--port", str(port)],
             gen.edit_file,
             f"http://127.0.0.1:{port}/commitments/{gen.edit_id}/",
-            args.repeats,
+            saves,
             900.0,
             out / "serve.log",
             log,
@@ -942,7 +944,7 @@ def main() -> int:
                 [str(hugo_binary()), "server", "-s", str(gen.hugo), "--bind", "127.0.0.1", "--port", str(port), "--disableLiveReload"],
                 gen.hugo_edit_file,
                 f"http://127.0.0.1:{port}/commitments/{gen.edit_id}/",
-                args.repeats,
+                saves,
                 300.0,
                 out / "hugo-server.log",
                 log,
@@ -986,7 +988,7 @@ def main() -> int:
     log(
         f"{args.recommendations} recommendations, {reports} reports, {2 * args.recommendations} commitments, "
         f"{6 * args.recommendations} updates; {item_count} content files, {gen.markdown_bytes / 1e6:.1f} MB Markdown; "
-        f"median of {args.repeats}; {os.cpu_count()} cores; Python {sys.version.split()[0]}, "
+        f"median of {args.repeats} (of {saves} saves under serve); {os.cpu_count()} cores; Python {sys.version.split()[0]}, "
         f"{'Hugo not run' if args.no_hugo else 'Hugo 0.168.0'}; tracker at {git_revision()}"
     )
     hugo_output = (
