@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -466,6 +467,45 @@ def test_the_changes_page_lists_status_changes_and_corrections_newest_first(enri
     ]
     links = page.xpath("//ol[@class='change-list']/li[3]//a/@href")
     assert links == ["/commitments/benches-c1/", "/commitments/benches-c1/#update-benches-u2"]
+
+
+def test_each_year_of_changes_has_its_page_linked_from_the_changes_page(enriched_site: Path) -> None:
+    years = read_page(enriched_site, "/changes/").xpath("//ul[@class='filter-list']/li")
+    assert [text_of(year) for year in years] == ["2024: 1 change", "2022: 2 changes", "2021: 2 changes"]
+    assert [year.xpath(".//a/@href")[0] for year in years] == ["/changes/2024/", "/changes/2022/", "/changes/2021/"]
+    page = read_page(enriched_site, "/changes/2022/")
+    assert text_of(page.xpath("//h1")[0]) == "Changes and corrections in 2022"
+    assert [text_of(item) for item in page.xpath("//ol[@class='change-list']/li")] == [
+        "3 February 2022 Correction Update of 2022-02-01 on “Paint every bench green” Corrected. What was wrong: The survey was dated 2021.",
+        "1 February 2022 Status change Paint every bench green Status changed from “In progress” to “Partly delivered”. "
+        "See the update that changed it",
+    ]
+    assert text_of(page.xpath("//ul[@class='filter-list']/li[2]")[0]) == "2022: 2 changes"
+    assert page.xpath("//ul[@class='filter-list']/li[2]//a") == [], "the year on screen is not a link to itself"
+
+
+def test_the_changes_page_lists_the_latest_hundred_and_every_older_one_is_on_its_years_page(tmp_path: Path) -> None:
+    content = copy_fixture(tmp_path / "content")
+    updates = content / "reports/benches/updates"
+    first = (updates / "u1.md").read_text(encoding="utf-8")
+    for number in range(10, 112):  # 102 fictional updates in 2023 and 2024, each changing the status
+        when = date(2023, 1, 1) + timedelta(days=5 * (number - 10))
+        status = "partly-delivered" if number % 2 else "in-progress"
+        text = first.replace("id: benches-u1", f"id: benches-u{number}").replace("date: 2021-09-01", f"date: {when.isoformat()}")
+        (updates / f"u{number}.md").write_text(text.replace("status: in-progress", f"status: {status}"), encoding="utf-8")
+    build_site(project_for(content, tmp_path / "site"), FIXTURE_TODAY)
+    site = tmp_path / "site"
+    latest = read_page(site, "/changes/").xpath("//ol[@class='change-list']/li")
+    assert len(latest) == 100
+    assert "These are the 100 most recent of 104. Every one is listed under its year, below." in main_text(site, "/changes/")
+    assert "1 September 2021" not in main_text(site, "/changes/")
+    oldest = read_page(site, "/changes/2021/").xpath("//ol[@class='change-list']/li")
+    assert [text_of(item) for item in oldest] == [
+        "1 September 2021 Status change Paint every bench green Status changed from “No public update found” to “In progress”. "
+        "See the update that changed it"
+    ]
+    counts = [text_of(year) for year in read_page(site, "/changes/").xpath("//ul[@class='filter-list']/li")]
+    assert counts == ["2024: 29 changes", "2023: 73 changes", "2022: 1 change", "2021: 1 change"]
 
 
 def test_the_changes_page_says_when_nothing_has_changed(tmp_path: Path) -> None:

@@ -1,9 +1,16 @@
-"""What changed: every status change and every correction, newest first."""
+"""What changed: every status change and every correction, newest first; the latest, and by year."""
 
 from __future__ import annotations
 
+from itertools import groupby
+
 from tracker.records import Content, Correction
-from tracker.views import ChangeView, CommitmentView, Link, ReportView
+from tracker.urls import changes_url
+from tracker.views import ChangeView, ChangeYearView, CommitmentView, Link, ReportView
+
+# /changes/ lists this many, the newest; each year's page lists every change of that year, so
+# that no page grows with the whole history (at 10,000 recommendations it would be 21 MB).
+LATEST_CHANGES = 100
 
 
 def find_changes(content: Content, reports: tuple[ReportView, ...], commitments: tuple[CommitmentView, ...]) -> tuple[ChangeView, ...]:
@@ -48,3 +55,10 @@ def _corrections(content: Content, reports: tuple[ReportView, ...], commitments:
 
 def _correction(subject: Link, url: str, correction: Correction) -> ChangeView:
     return ChangeView(correction.corrected_on, "correction", subject, f"Corrected. What was wrong: {correction.what_was_wrong}", url)
+
+
+def changes_by_year(changes: tuple[ChangeView, ...]) -> tuple[ChangeYearView, ...]:
+    """Return changes (newest first) grouped by year, newest year first."""
+    return tuple(
+        ChangeYearView(year, changes_url(year), tuple(of_year)) for year, of_year in groupby(changes, key=lambda change: change.date.year)
+    )

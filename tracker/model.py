@@ -8,7 +8,7 @@ from datetime import date
 from functools import lru_cache
 
 from tracker.attention import current_target
-from tracker.changes import find_changes
+from tracker.changes import LATEST_CHANGES, changes_by_year, find_changes
 from tracker.records import (
     Body,
     Commitment,
@@ -91,6 +91,7 @@ def build_model(content: Content, preview: bool = False) -> SiteModel:
         for report in sorted(content.reports, key=lambda report: (-report.published.toordinal(), report.id))
     )
     all_recs = tuple(rec for report in report_views for rec in report.recommendations)
+    changes = find_changes(content, report_views, commitments)
     return SiteModel(
         settings=content.settings,
         reports=report_views,
@@ -101,7 +102,9 @@ def build_model(content: Content, preview: bool = False) -> SiteModel:
         latest_updates=_latest_updates(commitments),
         bodies=tuple(_body_view(body, commitments) for body in sorted(content.bodies, key=lambda body: body.name)),
         commitments=commitments,
-        changes=find_changes(content, report_views, commitments),
+        changes=changes,
+        latest_changes=changes[:LATEST_CHANGES],
+        change_years=changes_by_year(changes),
         search_indexes=tuple(sorted({report.search_index_url for report in report_views})),
         feed_url=site_feed_url(),
         preview=preview,

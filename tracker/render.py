@@ -13,7 +13,7 @@ import jinja2
 from tracker.assets import Asset
 from tracker.markdown import render_markdown
 from tracker.model import long_date
-from tracker.urls import output_path, page_url
+from tracker.urls import changes_url, output_path, page_url
 from tracker.views import Link, ReportView, SiteModel
 
 
@@ -137,8 +137,12 @@ def plan_site_pages(model: SiteModel) -> list[PagePlan]:
     for body in model.bodies:
         description = f"The commitments {body.body.name} is responsible for, and their current status."
         pages.append(_plan(body.url, "body.html", model, body.body.name, description, (home,), body))
-    changes = "Every change of a commitment’s status and every correction, newest first."
-    pages.append(_plan("/changes/", "changes.html", model, "Changes and corrections", changes, (home,), None))
+    changes = "The latest changes of a commitment’s status and corrections, and every one by year."
+    pages.append(_plan(changes_url(), "changes.html", model, "Changes and corrections", changes, (home,), None))
+    for year in model.change_years:
+        description = f"Every change of a commitment’s status and every correction in {year.year}, newest first."
+        crumbs = (home, Link("Changes and corrections", changes_url()))
+        pages.append(_plan(year.url, "changes.html", model, f"Changes and corrections in {year.year}", description, crumbs, year))
     data = "The tracker’s data as JSON, with its schema, and as CSV files: what each file holds."
     pages.append(_plan("/data/", "data.html", model, "Open data", data, (home,), None))
     for page in model.pages:

@@ -40,6 +40,11 @@ def status_url(status_id: str) -> str:
     return f"/statuses/{status_id}/"
 
 
+def changes_url(year: int | None = None) -> str:
+    """Return the URL of the changes page: the latest changes, or (with a year) every change of that year."""
+    return f"/changes/{year}/" if year is not None else "/changes/"
+
+
 def page_url(page_id: str) -> str:
     """Return the URL of a prose page (about, methodology)."""
     return f"/{page_id}/"

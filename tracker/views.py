@@ -182,6 +182,15 @@ class ChangeView:
 
 
 @dataclass(frozen=True)
+class ChangeYearView:
+    """The status changes and corrections of one year, on a page of their own."""
+
+    year: int
+    url: str
+    changes: tuple[ChangeView, ...]  # newest first
+
+
+@dataclass(frozen=True)
 class SiteModel:
     """Everything the pages show, derived and ordered."""
 
@@ -194,7 +203,9 @@ class SiteModel:
     latest_updates: tuple[UpdateView, ...]
     bodies: tuple[BodyView, ...]
     commitments: tuple[CommitmentView, ...]
-    changes: tuple[ChangeView, ...]
+    changes: tuple[ChangeView, ...]  # every one, newest first
+    latest_changes: tuple[ChangeView, ...]  # the newest, on /changes/
+    change_years: tuple[ChangeYearView, ...]  # newest year first
     search_indexes: tuple[str, ...]  # the URLs of the parts of the search index
     feed_url: str
     preview: bool
