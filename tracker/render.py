@@ -73,9 +73,13 @@ def make_environment(templates_dir: Path, templates: Templates, assets: tuple[As
 
 
 def compile_templates(env: jinja2.Environment, templates: Templates) -> None:
-    """Compile every template once, before the pages are rendered (by forked workers, which then need not)."""
+    """Compile every HTML template once, before the pages are rendered (by forked workers, which then need not).
+
+    Other files in templates/ (an editor's backup, say) are left alone, as they are when rendering.
+    """
     for name, _ in templates:
-        env.get_template(name)
+        if name.endswith(".html"):
+            env.get_template(name)
 
 
 @lru_cache(maxsize=8)
