@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -13,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import FIXTURE_TODAY, ROOT, copy_fixture, project_for
+from tests.helpers import FIXTURE_TODAY, ROOT, add_report_copy, copy_fixture, project_for
 from tracker.errors import ContentErrors
 from tracker.pipeline import BuildOptions, build_site, check_site
 from tracker.scaffold import ScaffoldError, plan_scaffold, write_scaffold
-from tracker.serve import _RELOAD_SCRIPT
+
+_RELOAD_SCRIPT = re.compile(r"<script>\(function\(\)\{var s=new EventSource\('/__reload\?since=\d+'\);.*?</script>")
 
 
 def _warnings(content: Path, today: date = FIXTURE_TODAY) -> list[str]:
@@ -191,15 +193,42 @@ def test_a_burst_of_saves_is_one_rebuild(preview: tuple[Path, str, subprocess.Po
     server.terminate()
     output, _ = server.communicate(timeout=10)
     assert output.count("Rebuilt.") == 2, output  # the first build, then one for the burst
+    assert "checking again" not in output, output
 
 
-def test_reload_events_are_sent_after_a_rebuild(preview: tuple[Path, str, subprocess.Popen[str]]) -> None:
+def test_reload_events_are_sent_after_a_save(preview: tuple[Path, str, subprocess.Popen[str]]) -> None:
     project, base, _server = preview
     stream = urllib.request.urlopen(base + "/__reload", timeout=10)
     update = project / "content/reports/benches/updates/u1.md"
     update.write_text(update.read_text(encoding="utf-8").replace("Half of", "A third of"), encoding="utf-8")
     assert stream.readline() == b"data: reload\n"
     stream.close()
+
+
+def test_a_page_reloads_after_a_build_done_before_its_reload_stream_connects(preview: tuple[Path, str, subprocess.Popen[str]]) -> None:
+    _project, base, _server = preview
+    page = _get(base + "/about/")[1]
+    since = re.search(r"/__reload\?since=(\d+)", page)
+    assert since is not None
+    stream = urllib.request.urlopen(f"{base}/__reload?since={int(since.group(1)) - 1}", timeout=10)  # a build newer than the page
+    assert stream.readline() == b"data: reload\n"
+    stream.close()
+
+
+def test_an_error_only_the_whole_site_shows_is_served_and_then_cleared_once_mended(
+    preview: tuple[Path, str, subprocess.Popen[str]],
+) -> None:
+    project, base, _server = preview
+    content = project / "content"
+    add_report_copy(content, "lamps")
+    assert _wait_for(lambda: _get(base + "/reports/lamps-2021/")[0] == 200)
+    duplicate = content / "reports/lamps/updates/u3.md"
+    update = (content / "reports/lamps/updates/u1.md").read_text(encoding="utf-8")
+    duplicate.write_text(update.replace("id: lamps-u1", "id: benches-u1"), encoding="utf-8")  # the id of an update in benches
+    assert _wait_for(lambda: _get(base + "/about/")[0] == 500)  # a page the save does not change
+    assert "benches-u1" in _get(base + "/about/")[1]
+    duplicate.unlink()
+    assert _wait_for(lambda: _get(base + "/about/")[0] == 200)
 
 
 def test_after_saves_the_preview_serves_what_a_full_build_writes(preview: tuple[Path, str, subprocess.Popen[str]], tmp_path: Path) -> None:
@@ -216,7 +245,7 @@ def test_after_saves_the_preview_serves_what_a_full_build_writes(preview: tuple[
         path = file.relative_to(full).as_posix()
         url = "/" + (path.removesuffix("index.html") if path.endswith("index.html") else path)
         status, text = _get(base + url)
-        served[path] = (status, text.replace(_RELOAD_SCRIPT, ""))
+        served[path] = (status, _RELOAD_SCRIPT.sub("", text))
     assert served == {path: (200, (full / path).read_text(encoding="utf-8")) for path in served}
     assert "benches-u3" in served["feeds/all.xml"][1] and "Paint every bench blue" in served["data/tracker.json"][1]
 

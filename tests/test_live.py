@@ -169,23 +169,31 @@ def test_a_page_shown_before_the_whole_check_that_it_changes_asks_for_a_reload(p
 
 
 @pytest.mark.parametrize(
-    "edited",
+    "edits",
     [
-        ["statuses.yaml"],  # outside reports/: every page may change
-        ["reports/lamps/commitments/paint.md", "reports/benches/commitments/paint.md"],  # two reports
-        ["reports/lamps/updates/u1.md"],  # an error in the report
+        [("statuses.yaml", "label: In progress", "label: Under way")],  # outside reports/: every page may change
+        [  # two reports
+            ("reports/lamps/commitments/paint.md", "Paint every bench green", "Paint every bench blue"),
+            ("reports/benches/commitments/paint.md", "Paint every bench green", "Paint every bench blue"),
+        ],
+        [("reports/lamps/updates/u1.md", "status: in-progress", "status: in-progres")],  # an error in the report
     ],
 )
-def test_a_save_not_shown_from_one_report_alone_changes_nothing_until_the_whole_check(project: Project, edited: list[str]) -> None:
+def test_a_save_not_shown_from_one_report_alone_waits_for_the_whole_check(project: Project, edits: list[tuple[str, str, str]]) -> None:
     live = LiveSite(project, today=lambda: TODAY)
     live.build()
     page = "commitments/lamps-c1/index.html"
     before = _served(live, page)
-    for path in edited:
-        file = project.content / path
-        file.write_text(file.read_text(encoding="utf-8").replace("status: in-progress", "status: in-progres") + "\n", encoding="utf-8")
-    assert live.show_report([project.content / path for path in edited]) is False
+    for path, old, new in edits:
+        _replace(project.content / path, old, new)
+    assert live.show_report([project.content / path for path, _, _ in edits]) is False
     assert _served(live, page) == before
+    try:
+        assert live.refresh() is Refreshed.RELOAD
+    except ContentErrors as errors:
+        assert "in-progres" in errors.report()
+    else:
+        assert _served(live, page) != before
 
 
 def test_an_error_across_reports_shows_once_the_whole_check_is_done(project: Project) -> None:
@@ -200,7 +208,7 @@ def test_an_error_across_reports_shows_once_the_whole_check_is_done(project: Pro
     assert "benches-u1" in raised.value.report()
 
 
-def test_a_check_overtaken_by_a_save_shown_while_it_ran_is_dropped(
+def test_a_check_overtaken_by_a_save_shown_while_it_ran_keeps_that_save_on_top_and_runs_again(
     project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     live = LiveSite(project, today=lambda: TODAY)
@@ -218,9 +226,29 @@ def test_a_check_overtaken_by_a_save_shown_while_it_ran_is_dropped(
     monkeypatch.setattr("tracker.live.check_site", check_then_save)
     assert live.refresh() is Refreshed.SUPERSEDED
     assert b"Paint every bench red" in (_served(live, "commitments/lamps-c1/index.html") or b"")
+    assert b"Paint every bench blue" in (_served(live, "data/tracker.json") or b""), "the site-wide files follow, a check behind"
+    monkeypatch.undo()
+    assert live.refresh() is Refreshed.RELOAD, "the open data served differs from what the next check makes"
+    _assert_serves_a_full_build(live, tmp_path)
+
+
+def test_an_error_found_by_a_check_that_a_shown_save_overtook_is_not_reported(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    live = LiveSite(project, today=lambda: TODAY)
+    live.build()
+    update = project.content / "reports/lamps/updates/u1.md"
+    _replace(update, "status: in-progress", "status: in-progres")
+
+    def check_then_mend(*args: Any, **kwargs: Any) -> CheckedSite:
+        try:
+            return check_site(*args, **kwargs)
+        finally:
+            _replace(update, "status: in-progres", "status: partly-delivered")  # mended and shown while the check runs
+            assert live.show_report([update])
+
+    monkeypatch.setattr("tracker.live.check_site", check_then_mend)
+    assert live.refresh() is Refreshed.SUPERSEDED
     monkeypatch.undo()
     assert live.refresh() is Refreshed.SAME
-    _assert_serves_a_full_build(live, tmp_path)
 
 
 def test_the_collector_stays_paused_until_the_last_of_two_overlapping_checks_ends() -> None:

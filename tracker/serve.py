@@ -29,9 +29,16 @@ RELOAD_PATH = "/__reload"
 SWITCH_INTERVAL_S = 0.0001
 # Waits for a quiet 50 ms before rebuilding, so that a burst of saves is one rebuild.
 QUIET_MS = 50
-_RELOAD_SCRIPT = (
-    "<script>(function(){var s=new EventSource('" + RELOAD_PATH + "');s.onmessage=function(){location.reload();};})();</script>"
-)
+
+
+def reload_script(generation: int) -> str:
+    """Return the script a served page gets: it reloads the page once a build newer than generation (the page's own) is done.
+
+    The generation is the page's, not the one current when the script connects: a save makes
+    two builds in quick succession, and the second may be done before the reloaded page connects.
+    """
+    source = f"{RELOAD_PATH}?since={generation}"
+    return f"<script>(function(){{var s=new EventSource('{source}');s.onmessage=function(){{location.reload();}};}})();</script>"
 
 
 class BuildState:
@@ -51,12 +58,17 @@ class BuildState:
 
 
 def run_build(rebuild: Callable[[], Refreshed], state: BuildState) -> None:
-    """Rebuild once, recording the error report if content is wrong (or anything else went wrong)."""
+    """Rebuild once, recording the error report if content is wrong (or anything else went wrong).
+
+    The browser reloads if the rebuild says a page on screen may be out of date, or to replace an
+    error page; a rebuild that a later save overtook (it runs again) leaves both alone.
+    """
     try:
         outcome = rebuild()
         if outcome is Refreshed.SUPERSEDED:
+            print("Checked; a save came in meanwhile, so checking again.", flush=True)
             return
-        if outcome is Refreshed.RELOAD:
+        if outcome is Refreshed.RELOAD or state.errors is not None:
             state.record(None)
         print("Rebuilt.", flush=True)
     except ContentErrors as failure:
@@ -110,7 +122,7 @@ def serve(project: Project, port: int) -> int:
 def watch_and_rebuild(
     folders: tuple[Path, ...], rebuild: Callable[[], Refreshed], state: BuildState, show_first: Callable[[set[Path]], bool]
 ) -> None:
-    """Rebuild after every burst of saves under folders, on a thread of its own, until one rebuild follows the last save.
+    """After every burst of saves under folders, rebuild on a thread of its own; saves during a rebuild make one more.
 
     First, unless the page shows an error, show_first may show the changed pages at once (even
     while a rebuild runs): it returns whether it did, and then the browser reloads at once.
@@ -147,8 +159,10 @@ class _PreviewHandler(http.server.SimpleHTTPRequestHandler):
         """Keep the terminal for build messages."""
 
     def do_GET(self) -> None:
-        if self.path == RELOAD_PATH:
-            self._stream_reloads()
+        self.generation = self.state.generation  # taken before the page, so that a newer build reloads it
+        url = urllib.parse.urlsplit(self.path)
+        if url.path == RELOAD_PATH:
+            self._stream_reloads(urllib.parse.parse_qs(url.query).get("since", [""])[0])
         elif self.state.errors is not None:
             self._send_html(500, _error_page(self.state.errors))
         elif self._send_from_memory():
@@ -195,7 +209,8 @@ class _PreviewHandler(http.server.SimpleHTTPRequestHandler):
         self._send_html(status, file.read_text(encoding="utf-8"))
 
     def _send_html(self, status: int, page: str) -> None:
-        body = page.replace("</body>", _RELOAD_SCRIPT + "</body>") if "</body>" in page else page + _RELOAD_SCRIPT
+        script = reload_script(self.generation)
+        body = page.replace("</body>", script + "</body>") if "</body>" in page else page + script
         data = body.encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -204,12 +219,13 @@ class _PreviewHandler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def _stream_reloads(self) -> None:
+    def _stream_reloads(self, since: str) -> None:
+        """Send a reload event once a build newer than since (the page's generation; by default, now's) is done."""
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        seen = self.state.generation
+        seen = int(since) if since.isdigit() else self.generation
         try:
             while True:
                 current = self._wait_for_change(seen)
