@@ -713,7 +713,9 @@ def bench_pelican(gen: Generated, out_dir: Path, repeats: int, log: Callable[[st
         timings.cold.append(run.wall_s)
         timings.cpu.setdefault("cold", []).append(run.cpu_s)
         timings.maxrss_kib.append(run.maxrss_kib)
-        log(f"  pelican cold  : {run.wall_s:7.2f} s wall, {run.cpu_s:7.2f} s CPU, {run.maxrss_kib / 1024:7.1f} MB peak RSS, load {os.getloadavg()[0]:.1f}")
+        log(
+            f"  pelican cold  : {run.wall_s:7.2f} s wall, {run.cpu_s:7.2f} s CPU, {run.maxrss_kib / 1024:7.1f} MB peak RSS, load {os.getloadavg()[0]:.1f}"
+        )
     return timings
 
 
@@ -988,7 +990,7 @@ def main() -> int:
     log(
         f"{args.recommendations} recommendations, {reports} reports, {2 * args.recommendations} commitments, "
         f"{6 * args.recommendations} updates; {item_count} content files, {gen.markdown_bytes / 1e6:.1f} MB Markdown; "
-        f"median of {args.repeats} (of {saves} saves under serve); {os.cpu_count()} cores; Python {sys.version.split()[0]}, "
+        f"builds: median of {args.repeats}; serve: median of {saves} saves; {os.cpu_count()} cores; Python {sys.version.split()[0]}, "
         f"{'Hugo not run' if args.no_hugo else 'Hugo 0.168.0'}; tracker at {git_revision()}"
     )
     hugo_output = (
