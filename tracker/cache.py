@@ -196,6 +196,15 @@ def folder_id(folder: Path) -> tuple[int, int]:
     return (found.st_dev, found.st_ino)
 
 
+def outputs_stamp(folder: Path | None, site_dir: Path) -> tuple[int, ...] | None:
+    """Return what changes whenever the record of site_dir's units is written again or site_dir is swapped (None: no record)."""
+    try:
+        found = (folder / OUTPUTS_FILE).stat() if folder else None
+        return (found.st_mtime_ns, found.st_size, found.st_ino, *folder_id(site_dir)) if found else None
+    except OSError:
+        return None
+
+
 def read_outputs(folder: Path | None, site_dir: Path) -> dict[str, UnitRecord]:
     """Return the units of the site now in site_dir, if the cache describes that very folder."""
     if folder is None:

@@ -21,7 +21,7 @@ from datetime import date
 from enum import Enum
 from pathlib import Path
 
-from tracker.cache import RecordCache, UnitRecord, read_outputs
+from tracker.cache import RecordCache, UnitRecord, outputs_stamp, read_outputs
 from tracker.errors import ContentErrors
 from tracker.ledger import ledger_text
 from tracker.load import report_folder
@@ -102,6 +102,7 @@ class LiveSite:
         self._reports: _Reports | None = None
         self._shown = 0  # how many saves show_report has shown
         self._units_shown: dict[int, Unit] = {}  # by their number in that count, those a whole check may not have seen
+        self._outputs_read: tuple[tuple[int, ...] | None, dict[str, UnitRecord]] = (None, {})  # the build cache's record of site/
 
     def build(self) -> None:
         """Build the whole site to disk, as `build.py` does (keeping any earlier search index)."""
@@ -144,8 +145,8 @@ class LiveSite:
     def refresh(self) -> Refreshed:
         """Check the content again and overlay, in memory, every unit whose inputs differ from site/'s.
 
-        What site/ holds is read from the build cache each time, since `build.py` may have
-        replaced it since the preview started. If saves were shown (show_report) while the check
+        What site/ holds is read from the build cache whenever `build.py` has written site/ since
+        the preview started or last read it. If saves were shown (show_report) while the check
         ran, their units go on top of its overlay, and it is to run again; an error it found is
         then not raised, as a save shown since may have mended it.
         """
@@ -158,9 +159,7 @@ class LiveSite:
             raise
         self.records.advance()
         planned = plan_site(self.project, checked)
-        made = Checked(
-            planned.render, planned.assets, read_outputs(self.project.cache, self.project.site) if self.project.cache else self._built
-        )
+        made = Checked(planned.render, planned.assets, self._on_disk())
         overlay = Overlay.of_changed_units(made, planned.units)
         with self._lock:
             shown_since = [unit for number, unit in sorted(self._units_shown.items()) if number > shown_before]
@@ -179,6 +178,15 @@ class LiveSite:
         if not previous.ahead_of_check or any(self.output(path) != lookup for path, lookup in previous.served.items()):
             return Refreshed.RELOAD
         return Refreshed.SAME
+
+    def _on_disk(self) -> dict[str, UnitRecord]:
+        """Return what site/ holds, by unit: read again from the build cache only if `build.py` has written site/ since."""
+        if not self.project.cache:
+            return self._built
+        stamp = outputs_stamp(self.project.cache, self.project.site)
+        if stamp is None or stamp != self._outputs_read[0]:
+            self._outputs_read = (stamp, read_outputs(self.project.cache, self.project.site))
+        return self._outputs_read[1]
 
     def output(self, path: str) -> Lookup:
         """Return what is now at an output path, if it differs from what site/ holds there."""
