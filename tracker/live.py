@@ -113,7 +113,7 @@ class LiveSite:
         with self._lock:
             self._built = dict(record.units)
             self._overlay = Overlay()
-            self._checked = Checked(planned.render, planned.assets, self._built)
+            self._checked = Checked.of(planned, self._built)
             self._reports = _Reports(checked.model)
         self._collected_with = _spare_from_collection(self._collected_with)
 
@@ -159,7 +159,7 @@ class LiveSite:
             raise
         self.records.advance()
         planned = plan_site(self.project, checked)
-        made = Checked(planned.render, planned.assets, self._on_disk())
+        made = Checked.of(planned, self._on_disk())
         overlay = Overlay.of_changed_units(made, planned.units)
         with self._lock:
             shown_since = [unit for number, unit in sorted(self._units_shown.items()) if number > shown_before]

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
-from tracker.assets import ASSETS_FOLDER, Asset
+from tracker.assets import ASSETS_FOLDER
 from tracker.cache import UnitRecord
+from tracker.pipeline import PlannedSite
 from tracker.render import PagePlan, RenderedPage
 from tracker.units import Unit
 from tracker.write import encode
@@ -29,8 +30,13 @@ class Checked:
     """What a whole check made that an overlay is built from: how to render pages, the assets, and what site/ held then."""
 
     render: Callable[[PagePlan], RenderedPage]
-    assets: tuple[Asset, ...]
+    assets: Mapping[str, bytes]  # by output path
     on_disk: Mapping[str, UnitRecord]  # by unit name
+
+    @classmethod
+    def of(cls, planned: PlannedSite, on_disk: Mapping[str, UnitRecord]) -> Checked:
+        """Return what a planned site gives overlays, with what site/ held when it was planned."""
+        return cls(planned.render, {asset.output_path: asset.data for asset in planned.assets}, on_disk)
 
 
 @dataclass
@@ -57,7 +63,7 @@ class Overlay:
         unchanged = {unit.name for unit in units} - {unit.name for unit in changed}
         return cls(
             render=checked.render,
-            assets={asset.output_path: asset.data for asset in checked.assets},
+            assets=dict(checked.assets),
             pages={plan.output_path: plan for unit in changed for plan in unit.pages},
             stale={path: name for name, unit in checked.on_disk.items() if name not in unchanged for path in unit.files},
             units={unit.name: unit for unit in changed},
@@ -70,7 +76,7 @@ class Overlay:
         return replace(
             self,
             render=checked.render,
-            assets=self.assets if self.render else {asset.output_path: asset.data for asset in checked.assets},
+            assets=self.assets if self.render else dict(checked.assets),
             pages={
                 **{path: plan for path, plan in self.pages.items() if path not in replaced},
                 **{plan.output_path: plan for plan in unit.pages},
