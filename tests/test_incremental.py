@@ -6,11 +6,14 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.helpers import FIXTURE_TODAY, add_report_copy
 from tracker.cache import output_stamp, read_outputs
+from tracker.data import report_part
+from tracker.data_parts import ReportPart
 from tracker.pipeline import BuildOptions, Project, build_site, check_site
 from tracker.write import WorkerStopped
 
@@ -77,6 +80,18 @@ def test_a_rebuild_after_an_edit_equals_a_full_build(project: Project, tmp_path:
     assert after != _tree(tmp_path / "before"), "the edit should change the site"
 
 
+def test_a_rebuild_by_two_workers_while_the_unchanged_files_are_linked_equals_a_full_build(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tracker.write.PARALLEL_FROM", 0)
+    build_site(project, FIXTURE_TODAY)
+    benches = {path: (project.site / path).stat().st_ino for path in _tree(project.site) if "benches" in path}
+    EDITS["a commitment's title"](project.content.parent)
+    build_site(project, FIXTURE_TODAY)
+    assert _tree(project.site) == _full_build(project, tmp_path / "full")
+    assert benches and {path: (project.site / path).stat().st_ino for path in benches} == benches, "another report's files are linked"
+
+
 def test_an_edit_renders_only_its_report_and_the_site_wide_pages(project: Project) -> None:
     build_site(project, FIXTURE_TODAY)
     before = {path: (project.site / path).stat().st_ino for path in _tree(project.site)}
@@ -92,6 +107,33 @@ def test_an_edit_renders_only_its_report_and_the_site_wide_pages(project: Projec
     assert not {path for path in rewritten if path.startswith("pagefind/")} - {
         path for path in rewritten if path.startswith(f"pagefind/{edited_part}/")
     }, "only the edited report's part of the search index is made again"
+
+
+def test_an_edit_makes_again_only_its_reports_part_of_the_open_data(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_site(project, FIXTURE_TODAY)
+    made: list[str] = []
+
+    def counted_report_part(*args: Any) -> ReportPart:
+        made.append(args[-1].record.id)
+        return report_part(*args)
+
+    monkeypatch.setattr("tracker.data.report_part", counted_report_part)
+    EDITS["a commitment's title"](project.content.parent)
+    build_site(project, FIXTURE_TODAY)
+    assert made == ["lamps-2021"], "the other reports' parts are taken from the cache"
+    assert _tree(project.site) == _full_build(project, tmp_path / "full")
+
+
+def test_the_kept_part_of_the_open_data_of_a_removed_report_is_deleted(project: Project) -> None:
+    build_site(project, FIXTURE_TODAY)
+    assert project.cache is not None
+    kept = project.cache / "data"
+    assert {path.name for path in kept.iterdir()} == {"benches-2021", "lamps-2021", "swings-2021"}
+    EDITS["a report removed"](project.content.parent)
+    build_site(project, FIXTURE_TODAY)
+    assert {path.name for path in kept.iterdir()} == {"benches-2021", "swings-2021"}
 
 
 def test_a_second_rebuild_with_nothing_changed_reuses_every_file(project: Project) -> None:

@@ -6,6 +6,7 @@ import gc
 import shutil
 import threading
 import weakref
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -85,9 +86,9 @@ def test_a_badge_after_a_save_is_made_without_making_the_open_data(
 ) -> None:
     made: list[str] = []
 
-    def counted_data_files(model: SiteModel) -> list[RenderedPage]:
+    def counted_data_files(model: SiteModel, cache_folder: Path | None, report_keys: Mapping[str, str]) -> list[RenderedPage]:
         made.append("data")
-        return data_files(model)
+        return data_files(model, cache_folder, report_keys)
 
     monkeypatch.setattr("tracker.pipeline.data_files", counted_data_files)
     live = LiveSite(project, today=lambda: TODAY)

@@ -7,7 +7,8 @@ It lives in the project's .tracker-cache/ folder (never committed, never publish
 - outputs.json: for each unit of output (a site-wide page, the open data, the site-wide files,
   or one report's pages, feeds and badges), a hash of everything it was made from and the files
   it wrote, so that an unchanged unit's files are linked from the previous site instead of
-  rendered again (see units.py).
+  rendered again (see units.py);
+- data/: each report's part of the open data, under the report's unit key (see data_parts.py).
 
 Every entry is also keyed by a hash of the tracker's own code: a new version starts afresh. A
 cache that cannot be read is ignored, so the build is then a full one, never a wrong one.
@@ -33,6 +34,7 @@ from tracker.load import FileStamp, SourceFile, report_folder
 
 CACHE_FOLDER = ".tracker-cache"
 RECORDS_FOLDER = "records"
+DATA_FOLDER = "data"
 OUTPUTS_FILE = "outputs.json"
 CACHE_FORMAT = 2
 

@@ -1,41 +1,41 @@
-"""The open dataset: tracker.json (made here), its JSON Schema (data_schema.py), and one CSV file per kind of record (data_csv.py)."""
+"""The open dataset: tracker.json (made here, report by report: data_parts.py), its JSON Schema (data_schema.py), and one CSV file per kind of record (data_csv.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
+from functools import partial
+from operator import itemgetter
+from pathlib import Path
 
 import orjson
 
-from tracker.data_csv import CSV_COLUMNS, flatten_source_json, to_csv
+from tracker.data_csv import CSV_COLUMNS, csv_line, csv_row, flatten_source_json
+from tracker.data_parts import RECORD_KINDS, ReportPart, ReportParts, SortKey
 from tracker.data_schema import JsonObject, tracker_schema
-from tracker.items import (
-    all_bodies,
-    all_commitments,
-    all_recommendations,
-    all_responses,
-    all_updates,
-    report_ids_by_url,
-    response_ids_by_url,
-)
+from tracker.items import all_bodies
 from tracker.records import Body, Source, Stance, Status
-from tracker.render import RenderedPage
+from tracker.render import Chunks, RenderedPage
 from tracker.views import CommitmentView, Figures, RecommendationView, ReportView, ResponseView, SiteModel, UpdateView
 
 LICENCE_NOTE = "No licence has been chosen yet; ask the site's editors."
 
 
-def data_files(model: SiteModel) -> list[RenderedPage]:
-    """Return /data/tracker.json, its schema and the CSV files, all derived from the model."""
-    dataset = tracker_json(model)
-    files = [
-        RenderedPage("data/tracker.json", json_bytes(dataset)),
-        RenderedPage("data/tracker.schema.json", dump_json(tracker_schema(model.settings.base_url))),
+def data_files(model: SiteModel, cache_folder: Path | None = None, report_keys: Mapping[str, str] | None = None) -> list[RenderedPage]:
+    """Return /data/tracker.json, its schema and the CSV files, all derived from the model, each written as it is made.
+
+    With a cache folder and each report's unit key, each report's part of the files is kept
+    there, and taken from there while its key is unchanged (data_parts.py).
+    """
+    labels = {view.status.id: view.status.label for view in model.statuses}
+    base = model.settings.base_url
+    parts = ReportParts(model.reports, partial(report_part, commitments_by_report(model), base, labels), cache_folder, report_keys or {})
+    parts.remove_others()
+    return [
+        RenderedPage("data/tracker.json", Chunks(partial(tracker_json_chunks, model, parts))),
+        RenderedPage("data/tracker.schema.json", dump_json(tracker_schema(base))),
+        *(RenderedPage(f"data/{kind}.csv", Chunks(partial(csv_chunks, kind, parts))) for kind in RECORD_KINDS),
     ]
-    for name, columns in CSV_COLUMNS.items():
-        rows = dataset[name]
-        assert isinstance(rows, list)
-        files.append(RenderedPage(f"data/{name}.csv", to_csv(columns, rows, dataset)))
-    return files
 
 
 def dump_json(value: object) -> str:
@@ -44,29 +44,92 @@ def dump_json(value: object) -> str:
 
 
 def json_bytes(value: object) -> bytes:
-    """Return UTF-8 JSON with sorted keys, two-space indents and a final newline, never held as text (240 MB at 10,000 recommendations)."""
+    """Return UTF-8 JSON with sorted keys, two-space indents and a final newline."""
     return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
 
 
-def tracker_json(model: SiteModel) -> JsonObject:
-    """Return the whole dataset as plain JSON values, every list in a stable order."""
+def tracker_json_chunks(model: SiteModel, parts: ReportParts) -> Iterator[bytes]:
+    """Yield the whole dataset as JSON: the site-wide values, with each kind of record merged from the reports' parts in its place."""
     base = model.settings.base_url
-    rec_response = response_ids_by_url(model)
-    report_ids = report_ids_by_url(model)
-    return {
-        "licence": None,
-        "licence_note": LICENCE_NOTE,
-        "site": {"title": model.settings.title, "description": model.settings.description, "base_url": base},
-        "figures": figures_json(model.figures),
-        "statuses": [status_json(view.status) for view in model.statuses],
-        "stances": [stance_json(stance) for stance in model.stances],
-        "bodies": [body_json(body) for body in all_bodies(model)],
-        "reports": [report_json(report, base) for report in sorted(model.reports, key=lambda item: item.record.id)],
-        "recommendations": [recommendation_json(rec, base, rec_response) for rec in all_recommendations(model)],
-        "responses": [response_json(response, base) for response in all_responses(model)],
-        "commitments": [commitment_json(view, base, report_ids) for view in all_commitments(model)],
-        "updates": [update_json(update, base) for update in all_updates(model)],
+    # A NUL byte marks where each list goes: orjson writes a fragment as it is, and escapes NUL in any string.
+    outline = json_bytes(
+        {
+            "licence": None,
+            "licence_note": LICENCE_NOTE,
+            "site": {"title": model.settings.title, "description": model.settings.description, "base_url": base},
+            "figures": figures_json(model.figures),
+            "statuses": [status_json(view.status) for view in model.statuses],
+            "stances": [stance_json(stance) for stance in model.stances],
+            "bodies": [body_json(body) for body in all_bodies(model)],
+            **{kind: orjson.Fragment(b"\0" + kind.encode() + b"\0") for kind in RECORD_KINDS},
+        }
+    )
+    for index, piece in enumerate(outline.split(b"\0")):
+        yield from _json_list(parts.merged(piece.decode(), "json")) if index % 2 else (piece,)
+
+
+def _json_list(items: Iterator[bytes]) -> Iterator[bytes]:
+    """Yield a list of items, each already indented for its place in tracker.json, as orjson would indent the list."""
+    first = next(items, None)
+    if first is None:
+        yield b"[]"
+        return
+    yield b"[\n    " + first
+    for item in items:
+        yield b",\n    " + item
+    yield b"\n  ]"
+
+
+def csv_chunks(kind: str, parts: ReportParts) -> Iterator[bytes]:
+    """Yield one kind of record's CSV file: its header, then every report's lines merged."""
+    yield csv_line(list(CSV_COLUMNS[kind])).encode("utf-8")
+    yield from parts.merged(kind, "csv")
+
+
+def commitments_by_report(model: SiteModel) -> Callable[[ReportView], list[CommitmentView]]:
+    """Return a function giving a report's commitments, by id (grouped the first time it is asked)."""
+    grouped: dict[str, list[CommitmentView]] = {}
+
+    def of(report: ReportView) -> list[CommitmentView]:
+        if not grouped:
+            grouped.update((other.url, []) for other in model.reports)
+            for view in model.commitments:
+                grouped[view.report.url].append(view)
+        return grouped[report.url]
+
+    return of
+
+
+def report_part(
+    commitments_of: Callable[[ReportView], list[CommitmentView]], base: str, labels: Mapping[str, str], report: ReportView
+) -> ReportPart:
+    """Return a report's records as tracker.json items and CSV lines, each kind in the files' order."""
+    report_id = report.record.id
+    commitments = commitments_of(report)
+    response_ids = {response.url: response.record.id for response in report.responses}
+    records: dict[str, list[tuple[SortKey, JsonObject]]] = {
+        "reports": [((report_id,), report_json(report, base))],
+        "recommendations": [
+            ((report_id, index), recommendation_json(rec, base, response_ids)) for index, rec in enumerate(report.recommendations)
+        ],
+        "responses": [((iso(item.record.date) or "", item.record.id), response_json(item, base)) for item in report.responses],
+        "commitments": [((view.record.id,), commitment_json(view, base, report_id)) for view in commitments],
+        "updates": [
+            ((iso(item.record.date) or "", item.record.id), update_json(item, base)) for view in commitments for item in view.updates
+        ],
     }
+    part: ReportPart = {}
+    for kind, items in records.items():
+        items.sort(key=itemgetter(0))
+        columns = CSV_COLUMNS[kind]
+        part[kind, "json"] = [(key, _json_item(item)) for key, item in items]
+        part[kind, "csv"] = [(key, csv_row(columns, item, labels).encode("utf-8")) for key, item in items]
+    return part
+
+
+def _json_item(item: JsonObject) -> bytes:
+    """Return an item as JSON indented for its place in one of tracker.json's lists (a JSON string never holds a line break)."""
+    return orjson.dumps(item, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).replace(b"\n", b"\n    ")
 
 
 def iso(value: date | None) -> str | None:
@@ -180,14 +243,14 @@ def response_json(response: ResponseView, base: str) -> JsonObject:
     }
 
 
-def commitment_json(view: CommitmentView, base: str, report_ids: dict[str, str]) -> JsonObject:
+def commitment_json(view: CommitmentView, base: str, report_id: str) -> JsonObject:
     """Return a commitment as JSON, with its current status as the model computes it."""
     record = view.record
     target = record.target
     return {
         "id": record.id,
         "title": record.title,
-        "report_id": report_ids[view.report.url],
+        "report_id": report_id,
         "response_id": record.response,
         "paragraph": record.paragraph,
         "recommendation_ids": list(record.recommendations),

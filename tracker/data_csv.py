@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 
 from tracker.data_schema import JsonObject
 
@@ -100,15 +100,9 @@ CSV_COLUMNS: dict[str, dict[str, Cell]] = {
 }
 
 
-def to_csv(columns: dict[str, Cell], rows: Iterable[object], dataset: JsonObject) -> str:
-    """Return CSV text: a header row, then one row per JSON item, lines ending in a newline."""
-    labels = {str(as_object(status)["id"]): cell_text(as_object(status)["label"]) for status in as_list(dataset["statuses"])}
-    cells = list(columns.values())
-    lines = [csv_line(list(columns))]
-    for row in rows:
-        item = as_object(row)
-        lines.append(csv_line([cell(item, labels) for cell in cells]))
-    return "".join(lines)
+def csv_row(columns: dict[str, Cell], item: JsonObject, labels: Mapping[str, str]) -> str:
+    """Return one JSON item's CSV line; labels are the status vocabulary's, by id."""
+    return csv_line([cell(item, labels) for cell in columns.values()])
 
 
 def csv_line(cells: list[str]) -> str:

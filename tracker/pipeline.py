@@ -13,7 +13,7 @@ from typing import ParamSpec, TypeVar
 
 from tracker.assets import Asset, load_assets
 from tracker.attention import find_warnings
-from tracker.cache import CACHE_FOLDER, OutputRecord, RecordCache, code_digest, digest_of, read_outputs, save_outputs
+from tracker.cache import CACHE_FOLDER, DATA_FOLDER, OutputRecord, RecordCache, code_digest, digest_of, read_outputs, save_outputs
 from tracker.data import data_files
 from tracker.errors import ContentError, ContentErrors
 from tracker.feeds import site_feed_file
@@ -213,7 +213,10 @@ def plan_site(project: Project, checked: CheckedSite) -> PlannedSite:
         yield site_feed_file(model)
         yield redirects_file(checked.redirects)
 
-    units = plan_units(model, checked.pages, checked.digests, digest_of(not_content), site_wide_files, partial(data_files, model))
+    data_cache = project.cache / DATA_FOLDER if project.cache else None
+    units = plan_units(
+        model, checked.pages, checked.digests, digest_of(not_content), site_wide_files, partial(data_files, model, data_cache)
+    )
     return PlannedSite(units, partial(render_page, env), assets)
 
 

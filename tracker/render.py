@@ -38,11 +38,18 @@ class PagePlan:
 
 
 @dataclass(frozen=True)
+class Chunks:
+    """UTF-8 text made a piece at a time as it is written (the open data: 387 MB at 10,000 recommendations)."""
+
+    make: Callable[[], Iterator[bytes]]
+
+
+@dataclass(frozen=True)
 class RenderedPage:
     """A rendered page or file (feed, badge, data) and the path, relative to site/, it is written to."""
 
     output_path: str
-    text: str | bytes  # bytes are UTF-8 text made as bytes (the open data's JSON), written as they are
+    text: str | bytes | Chunks  # bytes and chunks are UTF-8 text, written as they are
 
 
 Templates = tuple[tuple[str, str], ...]  # each template's name (its path under templates/) and text, by name

@@ -50,12 +50,13 @@ def plan_units(
     digests: Mapping[str, str],
     shared_key: str,
     site_files: Callable[[], Iterable[RenderedPage]],
-    open_data: Callable[[], Iterable[RenderedPage]],
+    open_data: Callable[[Mapping[str, str]], Iterable[RenderedPage]],
 ) -> list[Unit]:
     """Return the site-wide units (the open data, the site-wide files, then one per site-wide page), then one unit per report.
 
     digests maps each content path to a hash of its bytes; shared_key hashes the inputs that are
-    not content (code, templates, assets, options).
+    not content (code, templates, assets, options). open_data is given each report's key, under
+    which its part of the open data is kept.
     """
     by_folder: dict[str, list[str]] = defaultdict(list)
     for path, digest in sorted(digests.items()):
@@ -64,15 +65,17 @@ def plan_units(
     every_input = digest_of([shared_key, *(entry for folder in sorted(by_folder) for entry in by_folder[folder])])
     linked = linked_reports(model)
     folders = {report.record.id: report_folder(report.record.path) or "" for report in model.reports}
-    units = [
-        Unit(DATA_UNIT, None, every_input, (), open_data),
-        Unit(SITE_UNIT, None, every_input, (), site_files),
-        *(Unit(f"{SITE_PAGE_UNIT_PREFIX}{plan.output_path}", None, every_input, (plan,), no_files) for plan in pages.site),
-    ]
+    report_units = []
     for report in model.reports:
         inputs = chain.from_iterable(by_folder[folders[other]] for other in sorted({report.record.id, *linked[report.record.id]}))
-        units.append(report_unit(model, report, digest_of([site_key, *inputs]), pages.reports[report.record.id]))
-    return units
+        report_units.append(report_unit(model, report, digest_of([site_key, *inputs]), pages.reports[report.record.id]))
+    report_keys = {unit.report: unit.key for unit in report_units if unit.report}
+    return [
+        Unit(DATA_UNIT, None, every_input, (), partial(open_data, report_keys)),
+        Unit(SITE_UNIT, None, every_input, (), site_files),
+        *(Unit(f"{SITE_PAGE_UNIT_PREFIX}{plan.output_path}", None, every_input, (plan,), no_files) for plan in pages.site),
+        *report_units,
+    ]
 
 
 def report_unit(model: SiteModel, report: ReportView, key: str, pages: tuple[PagePlan, ...]) -> Unit:

@@ -20,13 +20,16 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import minify_html
 
 from tracker.assets import Asset
 from tracker.cache import OutputRecord, OutputStamp, UnitRecord, folder_id, output_stamp
-from tracker.render import PagePlan, RenderedPage
+from tracker.render import Chunks, PagePlan, RenderedPage
 from tracker.units import Unit
+
+T = TypeVar("T")
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -66,28 +69,35 @@ def write_site(
     # Largest first (by what each wrote last time), so that neither worker is left with a large unit at the end.
     built = sorted((unit for unit in output.units if unit.name not in reused), key=lambda unit: -_size_of(earlier.get(unit.name)))
     claimed: set[str] = set()
-    paths = [claim(claimed, plan.output_path) for unit in built for plan in unit.pages]
-    paths += [claim(claimed, asset.output_path) for asset in output.assets]
-    paths += [claim(claimed, path) for unit in reused.values() for path in unit.files]
+    rendered_paths = [plan.output_path for unit in built for plan in unit.pages] + [asset.output_path for asset in output.assets]
+    linked_paths = [path for unit in reused.values() for path in unit.files]
+    for path in rendered_paths + linked_paths:
+        claim(claimed, path)
     staging = site_dir.with_name(f".{site_dir.name}.building-{os.getpid()}")
     remove_stale_builds(site_dir)
     try:
         staging.mkdir(parents=True)
-        _make_folders(staging, paths)
-        # A linked file keeps its size, modification time and inode: its stamp need not be taken again.
-        linked = {
-            path: stamp
-            for unit in reused.values()
-            for path, stamp in unit.files.items()
-            if link_or_copy(os.path.join(site_dir, path), os.path.join(staging, path))
-        }
+        _make_folders(staging, rendered_paths)
         for asset in output.assets:
-            _write_bytes(staging, asset.output_path, asset.data)
+            _write_bytes(staging, asset.output_path, [asset.data])
+
+        def link_reused() -> dict[str, OutputStamp]:
+            """Link the unchanged units' files from site_dir (while the workers render the others: it is mostly the system's work)."""
+            _make_folders(staging, linked_paths)
+            # A linked file keeps its size, modification time and inode: its stamp need not be taken again.
+            return {
+                path: stamp
+                for unit in reused.values()
+                for path, stamp in unit.files.items()
+                if link_or_copy(os.path.join(site_dir, path), os.path.join(staging, path))
+            }
+
         written: dict[str, list[str]] = {name: list(unit.files) for name, unit in reused.items()}
         pages_of = {unit.name: [plan.output_path for plan in unit.pages] for unit in built}
         # On a large site, even the site-wide units alone (after an edit) are worth two workers.
         parallel = sum(len(unit.pages) for unit in output.units) >= PARALLEL_FROM
-        for name, files in _build_units(built, output.render, staging, parallel).items():
+        files_of, linked = _build_units(built, output.render, staging, parallel, meanwhile=link_reused)
+        for name, files in files_of.items():
             written[name] = pages_of[name] + [claim(claimed, path) for path in files]
         if finish is not None:
             finish(staging)
@@ -126,7 +136,7 @@ def _record_of(staging: Path, units: Sequence[Unit], written: Mapping[str, list[
 def _write_file(staging: Path, file: RenderedPage) -> str:
     path = _inside(file.output_path)
     (staging / path).parent.mkdir(parents=True, exist_ok=True)
-    _write_bytes(staging, path, encode(file))
+    _write_bytes(staging, path, file.text.make() if isinstance(file.text, Chunks) else [encode(file)])
     return path
 
 
@@ -181,6 +191,8 @@ def encode(page: RenderedPage) -> bytes:
     """Return the bytes written for an output: HTML minified, everything UTF-8."""
     if isinstance(page.text, bytes):
         return page.text
+    if isinstance(page.text, Chunks):
+        return b"".join(page.text.make())
     text = minify(page.text) if page.output_path.endswith(".html") else page.text
     return text.encode("utf-8")
 
@@ -190,11 +202,11 @@ def _make_folders(staging: Path, paths: Iterable[str]) -> None:
         (staging / folder).mkdir(parents=True, exist_ok=True)
 
 
-def _write_bytes(staging: Path, output_path: str, data: bytes) -> None:
-    """Write a new file; never write into an existing one, which may be linked to the live site."""
+def _write_bytes(staging: Path, output_path: str, data: Iterable[bytes]) -> None:
+    """Write a new file, a piece at a time; never write into an existing one, which may be linked to the live site."""
     try:
         with open(staging / output_path, "xb") as file:
-            file.write(data)
+            file.writelines(data)
     except FileExistsError:
         raise OutputCollision(f"two outputs claim {output_path}") from None
 
@@ -205,17 +217,19 @@ _JOB: tuple[Sequence[Unit], Callable[[PagePlan], RenderedPage], Path] | None = N
 
 
 def _build_units(
-    units: Sequence[Unit], render: Callable[[PagePlan], RenderedPage], staging: Path, parallel: bool
-) -> dict[str, tuple[str, ...]]:
-    """Render and write each unit's pages and files; return the paths of the files (not pages) each wrote."""
+    units: Sequence[Unit], render: Callable[[PagePlan], RenderedPage], staging: Path, parallel: bool, meanwhile: Callable[[], T]
+) -> tuple[dict[str, tuple[str, ...]], T]:
+    """Render and write each unit's pages and files, running meanwhile as the workers do; return the files (not pages) each wrote, and meanwhile's result."""
     global _JOB
     _JOB = (units, render, staging)
     try:
         if not parallel or len(units) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            return dict(_build_unit(index) for index in range(len(units)))
+            return dict(_build_unit(index) for index in range(len(units))), meanwhile()
         # Not multiprocessing.Pool: it waits forever for a worker the system has killed (out of memory, say).
         with ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("fork")) as pool:
-            return dict(pool.map(_build_unit, range(len(units))))
+            results = pool.map(_build_unit, range(len(units)))  # the workers are forked, and start, here
+            done_meanwhile = meanwhile()
+            return dict(results), done_meanwhile
     except BrokenProcessPool:
         raise WorkerStopped(
             "a worker process stopped before it had written its pages (the machine may have run out of memory); "
@@ -231,7 +245,7 @@ def _build_unit(index: int) -> tuple[str, tuple[str, ...]]:
     unit = units[index]
     for plan in unit.pages:
         page = render(plan)
-        _write_bytes(staging, page.output_path, encode(page))
+        _write_bytes(staging, page.output_path, [encode(page)])
     return unit.name, tuple(_write_file(staging, file) for file in unit.files())
 
 
