@@ -90,6 +90,10 @@ class RecordCache:
         self._now: dict[tuple[str, str], object] = {}
         self._now_stamps: dict[str, tuple[FileStamp, str]] = {}
 
+    def knows_nothing(self) -> bool:
+        """Whether no earlier build's records were read (a first build, or one by other code)."""
+        return not self._earlier
+
     def knows(self, path: str, digest: str) -> bool:
         """Whether an earlier build validated this file with exactly these bytes."""
         return (path, digest) in self._earlier

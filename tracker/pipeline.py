@@ -30,6 +30,7 @@ from tracker.ledger import (
 )
 from tracker.load import kind_of, load_content
 from tracker.model import build_model
+from tracker.parallel_read import read_in_parallel
 from tracker.records import Content
 from tracker.render import PagePlan, RenderedPage, SitePages, compile_templates, make_environment, plan_pages, read_templates, render_page
 from tracker.search import index_search, plan_index_parts
@@ -128,9 +129,12 @@ def check_site(project: Project, today: date, options: BuildOptions = BuildOptio
     """Load and validate all content; raise ContentErrors listing every problem.
 
     records holds what earlier checks validated, and is left for the caller to save (or not);
-    without it, the project's cache folder is read, then saved to.
+    without it, the project's cache folder is read, then saved to; if it holds no records, the
+    files are first read by two processes (parallel_read.py).
     """
     known = records or RecordCache(project.cache)
+    if records is None and project.cache and known.knows_nothing() and read_in_parallel(project.content, project.cache, today):
+        known = RecordCache(project.cache)
     loaded = load_content(project.content, known=known)
     unloaded = frozenset(kind for error in loaded.errors if (kind := kind_of(error.path)))
     content, errors = validate_content(loaded.files, today, unloaded, known)
