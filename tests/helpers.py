@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import lxml.html
+import pytest
 
+from tracker import validate
+from tracker.load import SourceFile
 from tracker.pipeline import Project
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,3 +80,18 @@ def _collect_text(element: lxml.html.HtmlElement, parts: list[str]) -> None:
 def main_text(site: Path, url: str) -> str:
     """Return the text of a page's <main>, folded."""
     return text_of(read_page(site, url).xpath("//main")[0])
+
+
+def files_read_here(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Return a list to which this process (not a forked one) adds the content path of each file it parses and validates."""
+    read: list[str] = []
+    pid = os.getpid()
+    original = validate._read_file
+
+    def counted(file: SourceFile, *args: Any) -> Any:
+        if os.getpid() == pid:
+            read.append(file.path)
+        return original(file, *args)
+
+    monkeypatch.setattr("tracker.validate._read_file", counted)
+    return read

@@ -10,13 +10,11 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import FIXTURE_TODAY, add_report_copy
-from tracker import validate
+from tests.helpers import FIXTURE_TODAY, add_report_copy, files_read_here
 from tracker.cache import RecordCache, output_stamp, read_outputs
 from tracker.data import report_part
 from tracker.data_parts import ReportPart
 from tracker.errors import ContentErrors
-from tracker.load import SourceFile
 from tracker.pipeline import BuildOptions, Project, build_site, check_site
 from tracker.write import WorkerStopped
 
@@ -244,26 +242,11 @@ def test_a_worker_that_stops_fails_the_build_and_leaves_the_site_as_it_was(proje
     assert _tree(project.site) == before
 
 
-def _files_read_here(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Return a list to which this process (not a forked one) adds the content path of each file it parses and validates."""
-    read: list[str] = []
-    pid = os.getpid()
-    original = validate._read_file
-
-    def counted(file: SourceFile, *args: Any) -> Any:
-        if os.getpid() == pid:
-            read.append(file.path)
-        return original(file, *args)
-
-    monkeypatch.setattr("tracker.validate._read_file", counted)
-    return read
-
-
 def test_a_first_build_reads_the_files_in_two_processes_and_equals_a_full_build(
     project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("tracker.parallel_read.PARALLEL_FROM", 0)
-    read_here = _files_read_here(monkeypatch)
+    read_here = files_read_here(monkeypatch)
     build_site(project, FIXTURE_TODAY)
     assert read_here == [], "every file was read by the two processes, and its record found in the cache"
     assert project.cache is not None
@@ -281,7 +264,7 @@ def test_errors_in_a_first_build_read_in_two_processes_are_those_one_reader_find
     with pytest.raises(ContentErrors) as one_reader:
         check_site(project, FIXTURE_TODAY, records=RecordCache(None))
     monkeypatch.setattr("tracker.parallel_read.PARALLEL_FROM", 0)
-    read_here = _files_read_here(monkeypatch)
+    read_here = files_read_here(monkeypatch)
     with pytest.raises(ContentErrors) as two_readers:
         build_site(project, FIXTURE_TODAY)
     assert two_readers.value.report() == one_reader.value.report()

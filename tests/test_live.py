@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import files_read_here
 from tracker.cache import read_outputs
 from tracker.data import data_files
 from tracker.errors import ContentErrors
@@ -48,6 +49,20 @@ def _replace(file: Path, old: str, new: str) -> None:
     text = file.read_text(encoding="utf-8")
     assert old in text
     file.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_the_first_build_of_the_preview_reads_the_files_in_two_processes(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tracker.parallel_read.PARALLEL_FROM", 0)
+    read_here = files_read_here(monkeypatch)
+    live = LiveSite(project, today=lambda: TODAY)
+    live.build()
+    assert read_here == [], "every record was read by the two processes, from the build cache"
+    _replace(project.content / "reports/lamps/commitments/paint.md", "Paint every bench green", "Paint every bench blue")
+    live.refresh()
+    assert read_here == ["reports/lamps/commitments/paint.md"]
+    _assert_serves_a_full_build(live, tmp_path)
 
 
 def test_a_renamed_report_is_served_whole_and_its_old_pages_are_gone(project: Project, tmp_path: Path) -> None:

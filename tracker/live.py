@@ -26,7 +26,7 @@ from tracker.errors import ContentErrors
 from tracker.ledger import ledger_text
 from tracker.load import report_folder
 from tracker.overlay import Checked, Lookup, Overlay
-from tracker.pipeline import BuildOptions, Project, check_reports, check_site, collector_paused, plan_site, write_planned
+from tracker.pipeline import BuildOptions, Project, check_reports, check_site, collector_paused, plan_site, read_records, write_planned
 from tracker.render import plan_report_pages
 from tracker.units import Unit, linked_reports, report_unit
 from tracker.views import SiteModel
@@ -106,6 +106,8 @@ class LiveSite:
 
     def build(self) -> None:
         """Build the whole site to disk, as `build.py` does (keeping any earlier search index)."""
+        if self.records.knows_nothing():  # the first build of a project, or by a new version
+            self.records = read_records(self.project, self.today())
         checked = check_site(self.project, self.today(), self.options, self.records)
         self.records.advance()
         planned = plan_site(self.project, checked)

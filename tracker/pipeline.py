@@ -132,9 +132,7 @@ def check_site(project: Project, today: date, options: BuildOptions = BuildOptio
     without it, the project's cache folder is read, then saved to; if it holds no records, the
     files are first read by two processes (parallel_read.py).
     """
-    known = records or RecordCache(project.cache)
-    if records is None and project.cache and known.knows_nothing() and read_in_parallel(project.content, project.cache, today):
-        known = RecordCache(project.cache)
+    known = records or read_records(project, today)
     loaded = load_content(project.content, known=known)
     unloaded = frozenset(kind for error in loaded.errors if (kind := kind_of(error.path)))
     content, errors = validate_content(loaded.files, today, unloaded, known)
@@ -153,6 +151,14 @@ def check_site(project: Project, today: date, options: BuildOptions = BuildOptio
         raise ContentErrors(ledger_errors)
     digests = {file.path: file.digest for file in loaded.files}
     return CheckedSite(model, pages, tuple(sorted(warnings)), ledger, published, redirects, digests)
+
+
+def read_records(project: Project, today: date) -> RecordCache:
+    """Return what the build cache knows; if it knows nothing, two processes first read the content into it (parallel_read.py)."""
+    known = RecordCache(project.cache)
+    if project.cache and known.knows_nothing() and read_in_parallel(project.content, project.cache, today):
+        return RecordCache(project.cache)
+    return known
 
 
 def _with_options(content: Content, options: BuildOptions) -> Content:
