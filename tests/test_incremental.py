@@ -271,3 +271,22 @@ def test_errors_in_a_first_build_read_in_two_processes_are_those_one_reader_find
     assert "titel" in two_readers.value.report() and "not-a-status-" in two_readers.value.report()
     assert read_here == ["reports/lamps/commitments/paint.md"], "a file with an error of its own is read again, to report it"
     assert not project.site.exists()
+
+
+def test_a_reader_that_cannot_save_its_records_leaves_them_to_the_check_and_prints_nothing(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("tracker.parallel_read.PARALLEL_FROM", 0)
+    parent, save = os.getpid(), RecordCache.save
+
+    def save_here_only(self: RecordCache, forget_others: bool = True) -> None:
+        if os.getpid() != parent:
+            raise PermissionError("fictional: the cache cannot be written")
+        save(self, forget_others)
+
+    monkeypatch.setattr(RecordCache, "save", save_here_only)
+    read_here = files_read_here(monkeypatch)
+    build_site(project, FIXTURE_TODAY)
+    assert capfd.readouterr().err == ""
+    assert len(read_here) > 20, "the check read every file itself"
+    assert _tree(project.site) == _full_build(project, tmp_path / "full")

@@ -127,8 +127,8 @@ class RecordCache:
         self._stamps = {path: seen for path, seen in self._now_stamps.items() if seen[0].ctime_ns < trusted_before}
         self._now_stamps = {}
 
-    def save(self) -> None:
-        """Write the records of this build's groups whose files changed, and forget the groups that are gone."""
+    def save(self, forget_others: bool = True) -> None:
+        """Write the records of this build's groups whose files changed, and forget the groups that are gone (unless told not to)."""
         if self.folder is None:
             return
         grouped: dict[str, _Stored] = {}
@@ -143,7 +143,7 @@ class RecordCache:
             if earlier is None or earlier.records.keys() != stored.records.keys() or earlier.stamps != stored.stamps:
                 data = pickle.dumps((code_digest(), group, stored), protocol=pickle.HIGHEST_PROTOCOL)
                 _write_atomically(folder / _group_file(group), data)
-        for group in self._groups.keys() - grouped.keys():
+        for group in self._groups.keys() - grouped.keys() if forget_others else ():
             (folder / _group_file(group)).unlink(missing_ok=True)
 
 

@@ -4,7 +4,8 @@ tracker.json and the CSV files list the records of every report, so they are mad
 any edit. Each report's part of them (its JSON items and CSV lines, each with the key the files
 are sorted by) is kept in the build cache's data/ folder under the report's unit key (units.py):
 after an edit only the edited report's part is made again, and each file is merged from the
-parts, one kind of record at a time, as it is written, so the dataset is never held whole.
+parts, one kind of record at a time, as it is written, so the dataset is never held whole
+(without a cache folder, the parts are held in memory: a small site's tests, say).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pickle
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import date
 from operator import itemgetter
 from pathlib import Path
 
@@ -23,7 +25,7 @@ from tracker.views import ReportView
 RECORD_KINDS = ("reports", "recommendations", "responses", "commitments", "updates")
 FORMATS = ("json", "csv")
 
-SortKey = tuple[str | int, ...]
+SortKey = tuple[str | int | date, ...]  # what the files list the kind of record by (items.py)
 Items = list[tuple[SortKey, bytes]]  # one kind of record in one format, in the files' order
 ReportPart = dict[tuple[str, str], Items]  # by kind of record and format
 
@@ -36,8 +38,8 @@ class ReportParts:
     ) -> None:
         self.reports = sorted(reports, key=lambda report: report.record.id)
         self.make = make
-        self.folder = folder if keys else None  # without the reports' keys nothing can be kept
-        self.keys = keys
+        self.folder = folder
+        self.keys = keys  # a report without a key has its part made and held in memory
         self._in_memory: dict[str, ReportPart] = {}
 
     def merged(self, kind: str, form: str) -> Iterator[bytes]:
@@ -53,7 +55,7 @@ class ReportParts:
 
     def _items(self, report: ReportView, kind: str, form: str) -> Items:
         report_id = report.record.id
-        if self.folder is None:
+        if self.folder is None or report_id not in self.keys:
             if report_id not in self._in_memory:
                 self._in_memory[report_id] = self.make(report)
             return self._in_memory[report_id][kind, form]
@@ -77,9 +79,15 @@ def _read_items(path: Path, key: str) -> Items | None:
 
 
 def _write_items(path: Path, key: str, items: Items) -> None:
-    """Keep items under key; a reader sees the old file or the new one, never half of one (a preview and a build may race)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "wb") as file:
-        pickle.dump((key, items), file, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, path)
+    """Keep items under key if the cache can be written; a reader sees the old file or the new one, never half of one.
+
+    A preview and a build may race: one may even delete the folder of a report the other's content no longer has.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        with os.fdopen(handle, "wb") as file:
+            pickle.dump((key, items), file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError:  # not kept: made again next time
+        return

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from xml.sax.saxutils import escape
 
-from tracker.data import flatten_source
 from tracker.data_csv import SOURCE_SEPARATOR
+from tracker.data_json import flatten_source
 from tracker.items import all_updates, report_commitments, response_dates
 from tracker.markdown import markdown_to_text
 from tracker.render import RenderedPage

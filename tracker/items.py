@@ -1,22 +1,26 @@
-"""The model's records in the orders the open data and the feeds list them."""
+"""The model's records in the orders the open data and the feeds list them (the open data sorts each report's part by the same keys)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from tracker.records import Body
-from tracker.views import CommitmentView, RecommendationView, ReportView, ResponseView, SiteModel, UpdateView
+from tracker.views import CommitmentView, ReportView, ResponseView, SiteModel, UpdateView
 
 
-def all_recommendations(model: SiteModel) -> list[RecommendationView]:
-    """Return every recommendation, by report id then number."""
-    return [rec for report in sorted(model.reports, key=lambda item: item.record.id) for rec in report.recommendations]
+def response_order(response: ResponseView) -> tuple[date, str]:
+    """Return what responses are listed by: date, then id."""
+    return (response.record.date, response.record.id)
+
+
+def update_order(update: UpdateView) -> tuple[date, str]:
+    """Return what progress updates are listed by, oldest first: date, then id."""
+    return (update.record.date, update.record.id)
 
 
 def all_responses(model: SiteModel) -> list[ResponseView]:
     """Return every response, by date then id."""
-    responses = [response for report in model.reports for response in report.responses]
-    return sorted(responses, key=lambda item: (item.record.date, item.record.id))
+    return sorted((response for report in model.reports for response in report.responses), key=response_order)
 
 
 def report_commitments(report: ReportView) -> list[CommitmentView]:
@@ -32,8 +36,7 @@ def all_commitments(model: SiteModel) -> list[CommitmentView]:
 
 def all_updates(model: SiteModel) -> list[UpdateView]:
     """Return every progress update, oldest first (by date, then id)."""
-    updates = [update for view in all_commitments(model) for update in view.updates]
-    return sorted(updates, key=lambda item: (item.record.date, item.record.id))
+    return sorted((update for view in all_commitments(model) for update in view.updates), key=update_order)
 
 
 def all_bodies(model: SiteModel) -> list[Body]:
@@ -45,16 +48,6 @@ def all_bodies(model: SiteModel) -> list[Body]:
         found.update((body.id, body) for rec in report.recommendations for body in rec.addressed_to)
     found.update((view.owner.id, view.owner) for view in all_commitments(model))
     return [found[key] for key in sorted(found)]
-
-
-def response_ids_by_url(model: SiteModel) -> dict[str, str]:
-    """Return each response's id under its page URL (the views link to responses by URL)."""
-    return {response.url: response.record.id for report in model.reports for response in report.responses}
-
-
-def report_ids_by_url(model: SiteModel) -> dict[str, str]:
-    """Return each report's id under its page URL."""
-    return {report.url: report.record.id for report in model.reports}
 
 
 def response_dates(model: SiteModel) -> dict[str, date]:

@@ -49,7 +49,10 @@ def _report_folders(content_dir: Path) -> list[str]:
 
 def _read(content_dir: Path, cache_folder: Path, today: date, folders: list[str]) -> None:
     """Validate the files outside reports/ and in these report folders; save the records of the valid ones."""
-    records = RecordCache(cache_folder)  # knows nothing, so saving deletes none of the other reader's records
+    records = RecordCache(cache_folder)
     loaded = load_content(content_dir, known=records, reports=folders)
     validate_content(loaded.files, today, frozenset(), records)
-    records.save()
+    try:
+        records.save(forget_others=False)  # the other reader's records, and any earlier ones, stay
+    except OSError:  # a cache that cannot be written: the whole check reads every file, and saving it fails there, plainly
+        return

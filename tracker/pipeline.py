@@ -130,7 +130,7 @@ def check_site(project: Project, today: date, options: BuildOptions = BuildOptio
 
     records holds what earlier checks validated, and is left for the caller to save (or not);
     without it, the project's cache folder is read, then saved to; if it holds no records, the
-    files are first read by two processes (parallel_read.py).
+    files of a large site are first read by two processes (parallel_read.py).
     """
     known = records or read_records(project, today)
     loaded = load_content(project.content, known=known)
