@@ -23,7 +23,6 @@ from pathlib import Path
 from tracker.views import ReportView
 
 RECORD_KINDS = ("reports", "recommendations", "responses", "commitments", "updates")
-FORMATS = ("json", "csv")
 
 SortKey = tuple[str | int | date, ...]  # what the files list the kind of record by (items.py)
 Items = list[tuple[SortKey, bytes]]  # one kind of record in one format, in the files' order
