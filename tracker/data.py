@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from functools import partial
 from operator import itemgetter
 from pathlib import Path
@@ -23,9 +23,9 @@ from tracker.data_json import (
 )
 from tracker.data_parts import RECORD_KINDS, ReportPart, ReportParts, SortKey
 from tracker.data_schema import JsonObject, tracker_schema
-from tracker.items import all_bodies, response_order, update_order
+from tracker.items import all_bodies, report_commitments, response_order, update_order
 from tracker.render import Chunks, RenderedPage
-from tracker.views import CommitmentView, ReportView, SiteModel
+from tracker.views import ReportView, SiteModel
 
 LICENCE_NOTE = "No licence has been chosen yet; ask the site's editors."
 
@@ -38,7 +38,7 @@ def data_files(model: SiteModel, cache_folder: Path | None = None, report_keys: 
     """
     labels = {view.status.id: view.status.label for view in model.statuses}
     base = model.settings.base_url
-    parts = ReportParts(model.reports, partial(report_part, commitments_by_report(model), base, labels), cache_folder, report_keys or {})
+    parts = ReportParts(model.reports, partial(report_part, base, labels), cache_folder, report_keys or {})
     parts.remove_others()
     return [
         RenderedPage("data/tracker.json", Chunks(partial(tracker_json_chunks, model, parts))),
@@ -95,26 +95,10 @@ def csv_chunks(kind: str, parts: ReportParts) -> Iterator[bytes]:
     yield from parts.merged(kind, "csv")
 
 
-def commitments_by_report(model: SiteModel) -> Callable[[ReportView], list[CommitmentView]]:
-    """Return a function giving a report's commitments, by id (grouped the first time it is asked)."""
-    grouped: dict[str, list[CommitmentView]] = {}
-
-    def of(report: ReportView) -> list[CommitmentView]:
-        if not grouped:
-            grouped.update((other.url, []) for other in model.reports)
-            for view in model.commitments:
-                grouped[view.report.url].append(view)
-        return grouped[report.url]
-
-    return of
-
-
-def report_part(
-    commitments_of: Callable[[ReportView], list[CommitmentView]], base: str, labels: Mapping[str, str], report: ReportView
-) -> ReportPart:
+def report_part(base: str, labels: Mapping[str, str], report: ReportView) -> ReportPart:
     """Return a report's records as tracker.json items and CSV lines, each kind in the files' order."""
     report_id = report.record.id
-    commitments = commitments_of(report)
+    commitments = report_commitments(report)
     response_ids = {response.url: response.record.id for response in report.responses}
     records: dict[str, list[tuple[SortKey, JsonObject]]] = {
         "reports": [((report_id,), report_json(report, base))],
