@@ -7,13 +7,14 @@ import re
 import string
 from functools import lru_cache
 
-import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
 from markupsafe import Markup
 
+from tracker.cmark import markdown_to_html, syntax_extensions
+
 _CMARK_OPTIONS = Options.CMARK_OPT_VALIDATE_UTF8
-_EXTENSIONS = ["table", "strikethrough", "autolink"]
+_EXTENSIONS = syntax_extensions(["table", "strikethrough", "autolink"])
 _ALLOWED_TAGS = {
     "p",
     "a",
@@ -58,7 +59,7 @@ _INLINE_TAG = re.compile(r"<[^>]*>")
 @lru_cache(maxsize=1024)
 def render_markdown(text: str) -> Markup:
     """Return sanitized HTML for a Markdown text."""
-    raw = cmarkgfm.markdown_to_html_with_extensions(text, options=_CMARK_OPTIONS, extensions=_EXTENSIONS)
+    raw = markdown_to_html(text, _CMARK_OPTIONS, _EXTENSIONS)
     clean = nh3.clean(
         raw,
         tags=_ALLOWED_TAGS,
