@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """Where a claim comes from: a web page or a document reference."""
 
@@ -20,7 +20,7 @@ class Source:
     https_unavailable: bool = False  # the editors checked: the publisher serves no https address
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SiteSettings:
     """The site's own name and description."""
 
@@ -30,7 +30,7 @@ class SiteSettings:
     stale_after_days: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Status:
     """One word in the status vocabulary, with its public definition."""
 
@@ -41,7 +41,7 @@ class Status:
     is_final: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Stance:
     """How a response treats a recommendation: accepted, rejected, not addressed, …"""
 
@@ -51,7 +51,7 @@ class Stance:
     is_default: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Body:
     """A public body: a committee, an office, a police force."""
 
@@ -63,7 +63,7 @@ class Body:
     path: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     """A page of prose: about, methodology."""
 
@@ -74,7 +74,7 @@ class Page:
     path: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Report:
     """A report that makes recommendations."""
 
@@ -90,7 +90,7 @@ class Report:
     path: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TextProvenance:
     """Whose words a recommendation's text is: the report's own, or a labelled summary."""
 
@@ -99,7 +99,7 @@ class TextProvenance:
     note: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Relation:
     """A link from a recommendation to one in another report: repeats, supersedes, follows up."""
 
@@ -108,7 +108,7 @@ class Relation:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Correction:
     """A published mistake that was fixed: the day it was fixed and what was wrong."""
 
@@ -117,7 +117,7 @@ class Correction:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Recommendation:
     """One recommendation of a report, as worded by its provenance."""
 
@@ -135,7 +135,7 @@ class Recommendation:
     field_lines: dict[str, int] = field(default_factory=dict, compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     """One numbered paragraph of a response, in Markdown."""
 
@@ -145,7 +145,7 @@ class Paragraph:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Answer:
     """A response's stance on one recommendation, and the paragraphs that give it."""
 
@@ -155,7 +155,7 @@ class Answer:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Dispute:
     """A conclusion of the report that the response disputes, quoted verbatim."""
 
@@ -164,7 +164,7 @@ class Dispute:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Response:
     """A document answering a report, kept verbatim."""
 
@@ -184,7 +184,7 @@ class Response:
     field_lines: dict[str, int] = field(default_factory=dict, compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Target:
     """A deadline as the response states it, and the date the editors read it as."""
 
@@ -195,7 +195,7 @@ class Target:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TargetChange:
     """A later change to a commitment's target date: when, to what, why, and who said so."""
 
@@ -206,7 +206,7 @@ class TargetChange:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Check:
     """A day on which editors looked for news of a commitment and found nothing new."""
 
@@ -215,7 +215,7 @@ class Check:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Commitment:
     """A promise quoted verbatim from a response."""
 
@@ -238,7 +238,7 @@ class Commitment:
     field_lines: dict[str, int] = field(default_factory=dict, compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BodyClaim:
     """The status the responsible body itself claims, with where it claims it."""
 
@@ -246,7 +246,7 @@ class BodyClaim:
     source: Source
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Update:
     """A dated, sourced account of progress on a commitment."""
 
@@ -264,7 +264,7 @@ class Update:
     field_lines: dict[str, int] = field(default_factory=dict, compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Content:
     """Every validated record of the site."""
 

@@ -28,7 +28,7 @@ class PageContext(TypedDict):
     item: Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PagePlan:
     """A page to render: where it goes, with which template and context."""
 

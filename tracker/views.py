@@ -21,7 +21,7 @@ from tracker.records import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """A label and the URL it points to."""
 
@@ -29,7 +29,7 @@ class Link:
     url: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatusCount:
     """How many commitments have one status."""
 
@@ -39,7 +39,7 @@ class StatusCount:
     percent: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OwnerCount:
     """How many commitments one body owns, and the page listing them."""
 
@@ -47,7 +47,7 @@ class OwnerCount:
     count: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figures:
     """Headline figures for a set of recommendations and commitments."""
 
@@ -58,7 +58,7 @@ class Figures:
     by_status: tuple[StatusCount, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UpdateView:
     """A progress update as a commitment page shows it."""
 
@@ -71,7 +71,7 @@ class UpdateView:
     commitment: Link
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CommitmentView:
     """A commitment with its current status and history."""
 
@@ -96,7 +96,7 @@ class CommitmentView:
     response_date: date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParagraphView:
     """A numbered paragraph of a response and what it answers."""
 
@@ -108,7 +108,7 @@ class ParagraphView:
     disputes: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResponseView:
     """A response letter, paragraph by paragraph."""
 
@@ -119,7 +119,7 @@ class ResponseView:
     paragraphs: tuple[ParagraphView, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RecommendationView:
     """A recommendation with the response's stance on it and its commitments."""
 
@@ -137,7 +137,7 @@ class RecommendationView:
     related: tuple[Link, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReportView:
     """A report with its recommendations, responses and figures."""
 
@@ -152,7 +152,7 @@ class ReportView:
     search_index_url: str  # the URL of the part of the search index that holds its pages
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatusView:
     """One status and every commitment that has it now."""
 
@@ -161,7 +161,7 @@ class StatusView:
     commitments: tuple[CommitmentView, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BodyView:
     """A public body and the commitments it owns."""
 
@@ -170,7 +170,7 @@ class BodyView:
     commitments: tuple[CommitmentView, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChangeView:
     """One entry on the changes page: a status change or a correction."""
 
@@ -181,7 +181,7 @@ class ChangeView:
     url: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChangeYearView:
     """The status changes and corrections of one year, on a page of their own."""
 
@@ -190,7 +190,7 @@ class ChangeYearView:
     changes: tuple[ChangeView, ...]  # newest first
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True)  # one per build, followed by weak reference in a test, which slots would forbid
 class SiteModel:
     """Everything the pages show, derived and ordered."""
 
