@@ -11,6 +11,7 @@ errors, prints every error to stderr and exits 1.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import resource
@@ -40,6 +41,9 @@ def main() -> int:
     from tracker.errors import ContentErrors
     from tracker.pipeline import Project, build_site, check_site
 
+    # A worker the system stopped (out of memory, say): its message, as build.py prints it. Older commits lack it.
+    worker_stopped = getattr(importlib.import_module("tracker.write"), "WorkerStopped", ())
+
     imported = time.perf_counter()
     stages = _time_stages()
     templates, assets = args.templates or repo / "templates", args.assets or repo / "assets"
@@ -55,6 +59,9 @@ def main() -> int:
             build_site(project, date.today())
     except ContentErrors as failure:
         print(failure.report(), file=sys.stderr)
+        return 1
+    except worker_stopped as failure:
+        print(f"driver.py: {failure}", file=sys.stderr)
         return 1
     finished = time.perf_counter()
     # Counted here, not taken from build_site's return value, which has changed shape before.
