@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 
 import cmarkgfm
@@ -10,6 +12,7 @@ from cmarkgfm.cmark import Options
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import tracker.cmark
 from tracker.cmark import markdown_to_html, syntax_extensions
 
 NAMES = ["table", "strikethrough", "autolink"]
@@ -21,7 +24,7 @@ PIECES = [
     "**strong** and _emphasis_",
     "~~struck~~",
     "www.example.org and https://example.org/a?b=c",
-    "[a link](https://example.org \"title\")",
+    '[a link](https://example.org "title")',
     "| a | b |\n| --- | :-: |\n| 1 | 2 |",
     "- one\n- two\n  - nested",
     "1. first\n2. second",
@@ -51,16 +54,39 @@ def test_an_unknown_extension_is_named() -> None:
 
 
 def _resident_mb() -> float:
-    return int(Path("/proc/self/statm").read_text().split()[1]) * 4096 / 2**20
+    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 @pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="reads the process's memory from /proc (Linux)")
 def test_rendering_leaves_no_memory_behind() -> None:
     # 3,000 texts of 6 KB: cmarkgfm's own function keeps the document of each (over 300 MB in all)
-    # and its 14 KB of HTML (40 MB); this keeps under 1 MB.
+    # and its 14 KB of HTML (40 MB); this keeps a fraction of a megabyte.
     texts = [f"Text {number}.\n\n" + "\n\n".join(PIECES) * 20 for number in range(3000)]
     markdown_to_html(texts[0], OPTIONS, EXTENSIONS)
     before = _resident_mb()
     for text in texts:
         markdown_to_html(text, OPTIONS, EXTENSIONS)
     assert _resident_mb() - before < 10
+
+
+def test_the_extensions_hold_while_another_thread_renders() -> None:
+    # cmark-gfm switches its extensions' characters on and off for the whole process around each parse.
+    texts = [f"~~struck {number}~~ and www.example.org/{number}" for number in range(4000)]
+    expected = [_rendered_by_cmarkgfm(text) for text in texts]
+    wrong: list[str] = []
+
+    def render_all() -> None:
+        wrong.extend(text for text, html in zip(texts, expected, strict=True) if markdown_to_html(text, OPTIONS, EXTENSIONS) != html)
+
+    threads = [threading.Thread(target=render_all) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert wrong == []
+
+
+def test_where_memory_cannot_be_freed_cmarkgfm_renders(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tracker.cmark, "FREES_MEMORY", False)
+    text = "~~struck~~ www.example.org\n\n| a |\n| - |\n| 1 |"
+    assert markdown_to_html(text, OPTIONS, EXTENSIONS) == _rendered_by_cmarkgfm(text)
