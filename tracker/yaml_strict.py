@@ -9,10 +9,10 @@ can crash the build (libyaml's own composer recurses in C and can overflow the s
 from __future__ import annotations
 
 import re
-import sys
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Union
 
 import yaml
@@ -23,8 +23,8 @@ Value = Union[str, None, "YamlList", "YamlMap"]
 
 MAX_DEPTH = 50
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-# Field names and short values (statuses, kinds, publishers) repeat in every file: one copy of
-# each is kept for the whole build (a tenth of the records' memory at 10,000 recommendations).
+# Field names and short values (statuses, kinds, publishers) repeat in every file: files parsed
+# one after another share one copy of each (and the build cache keeps one per report's records).
 _SHARED_UP_TO = 64
 _CORE_TAGS = frozenset("tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "value"))
 _LINE_SEPARATORS = re.compile("[\u0085\u2028\u2029]")
@@ -146,7 +146,7 @@ def _build(events: Iterable[yaml.Event], lines: _Lines) -> Value:
                 raise _reference_problem(line, "&")
             if isinstance(event, yaml.ScalarEvent):
                 _check_tag(event.tag, line)
-                value: Value = None if not event.style and event.tag is None and event.value in _NULLS else _shared(event.value)
+                value: Value = None if not event.style and event.tag is None and event.value in _NULLS else _shared(str(event.value))
                 if _take_key(stack, event, line):
                     continue
                 root = _attach(stack, value, line, root)
@@ -169,7 +169,13 @@ def _build(events: Iterable[yaml.Event], lines: _Lines) -> Value:
 
 
 def _shared(text: str) -> str:
-    return sys.intern(str(text)) if len(text) <= _SHARED_UP_TO else str(text)
+    return _recently_seen(text) if len(text) <= _SHARED_UP_TO else text
+
+
+@lru_cache(maxsize=4096)  # bounded, unlike sys.intern on Python 3.12.0 to 3.12.4, where interned strings live forever
+def _recently_seen(text: str) -> str:
+    """Return the first of the equal texts seen lately."""
+    return text
 
 
 def _check_tag(tag: str | None, line: int) -> None:
@@ -196,7 +202,7 @@ def _take_key(stack: list[_Open], event: yaml.ScalarEvent, line: int) -> bool:
     top = stack[-1]
     if not isinstance(top.container, YamlMap) or top.key is not None:
         return False
-    key = _shared(event.value)
+    key = _shared(str(event.value))
     if not key.strip():
         raise YamlProblem(line, "this line has no field name before `:`", "write it as `name: value`")
     if key == "<<" and not event.style:
