@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import cmarkgfm
@@ -90,3 +91,20 @@ def test_where_memory_cannot_be_freed_cmarkgfm_renders(monkeypatch: pytest.Monke
     monkeypatch.setattr(tracker.cmark, "FREES_MEMORY", False)
     text = "~~struck~~ www.example.org\n\n| a |\n| - |\n| 1 |"
     assert markdown_to_html(text, OPTIONS, EXTENSIONS) == _rendered_by_cmarkgfm(text)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forks")
+def test_a_process_forked_while_another_thread_renders_can_render() -> None:
+    text = "~~struck~~ www.example.org"
+    with tracker.cmark._ONE_AT_A_TIME:  # held, as by a thread of the live preview rendering at the fork
+        child = os.fork()
+        if child == 0:
+            os._exit(0 if markdown_to_html(text, OPTIONS, EXTENSIONS) == _rendered_by_cmarkgfm(text) else 1)
+    deadline = time.monotonic() + 20
+    while (finished := os.waitpid(child, os.WNOHANG)) == (0, 0) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if finished == (0, 0):
+        os.kill(child, 9)
+        os.waitpid(child, 0)
+    assert finished != (0, 0), "the forked process waited for ever on the parent's lock"
+    assert os.waitstatus_to_exitcode(finished[1]) == 0

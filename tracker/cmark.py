@@ -13,6 +13,7 @@ which is what cmark's default allocator allocates with. It relies on cmarkgfm's 
 from __future__ import annotations
 
 import ctypes
+import os
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -39,6 +40,16 @@ except (OSError, TypeError, AttributeError):
 # threads parsing at once (the live preview's check and a page request) could drop each other's
 # strikethrough or links. One parse at a time.
 _ONE_AT_A_TIME = threading.Lock()
+
+
+def _unlock_in_child() -> None:
+    """Give a forked process (a build's worker or reader) a lock of its own: the thread that held the parent's is not there to release it."""
+    global _ONE_AT_A_TIME
+    _ONE_AT_A_TIME = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_unlock_in_child)
 
 
 def _address(pointer: object) -> int:
