@@ -98,10 +98,10 @@ class RecordCache:
         """Whether an earlier build validated this file with exactly these bytes."""
         return (path, digest) in self._earlier
 
-    def unchanged_digest(self, path: str, stamp: FileStamp) -> str | None:
-        """Return the hash of the file's bytes if an earlier build saw it with this very stamp."""
+    def seen_unchanged(self, path: str, stamp: FileStamp) -> tuple[FileStamp, str] | None:
+        """Return the stamp and the hash of the file's bytes an earlier build saw, if it saw this very stamp."""
         seen = self._stamps.get(path)
-        return seen[1] if seen and seen[0] == stamp else None
+        return seen if seen and seen[0] == stamp else None
 
     def recall(self, file: SourceFile) -> object | None:
         """Return the file's record from an earlier build, or None."""
