@@ -3,7 +3,8 @@
 It lives in the project's .tracker-cache/ folder (never committed, never published) and holds:
 
 - records/: each content file's validated record, keyed by the file's path and a hash of its
-  bytes, so an unchanged file is neither parsed nor validated again (one file per report folder);
+  bytes, so an unchanged file is neither parsed nor validated again (one file per report folder,
+  the records' long texts after them, read only when a page needs them: texts.py);
 - outputs.json: for each unit of output (a site-wide page, the open data, the site-wide files,
   or one report's pages, feeds and badges), a hash of everything it was made from and the files
   it wrote, so that an unchanged unit's files are linked from the previous site instead of
@@ -19,7 +20,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import os
-import pickle
 import sys
 import time
 from collections.abc import Iterable
@@ -31,6 +31,7 @@ from pathlib import Path
 import orjson
 
 from tracker.load import FileStamp, SourceFile, report_folder
+from tracker.texts import dumps_with_texts_apart, load_with_texts_kept
 
 CACHE_FOLDER = ".tracker-cache"
 RECORDS_FOLDER = "records"
@@ -141,8 +142,7 @@ class RecordCache:
         for group, stored in grouped.items():
             earlier = self._groups.get(group)
             if earlier is None or earlier.records.keys() != stored.records.keys() or earlier.stamps != stored.stamps:
-                data = pickle.dumps((code_digest(), group, stored), protocol=pickle.HIGHEST_PROTOCOL)
-                _write_atomically(folder / _group_file(group), data)
+                _write_atomically(folder / _group_file(group), dumps_with_texts_apart((code_digest(), group, stored)))
         for group in self._groups.keys() - grouped.keys() if forget_others else ():
             (folder / _group_file(group)).unlink(missing_ok=True)
 
@@ -162,12 +162,12 @@ def _read_groups(folder: Path) -> dict[str, _Stored]:
     groups = {}
     for path in sorted(folder.glob("*.pickle")):
         try:
-            with path.open("rb") as file:
-                code, group, stored = pickle.load(file)
+            loaded = load_with_texts_kept(path)
         except Exception:
             continue
-        if code == code_digest() and isinstance(group, str) and isinstance(stored, _Stored) and path.name == _group_file(group):
-            groups[group] = stored
+        match loaded:
+            case (str() as code, str() as group, _Stored() as stored) if code == code_digest() and path.name == _group_file(group):
+                groups[group] = stored
     return groups
 
 

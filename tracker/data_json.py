@@ -84,7 +84,7 @@ def recommendation_json(rec: RecommendationView, base: str, response_ids: dict[s
         "report_id": record.report,
         "number": record.number,
         "addressed_to": list(record.addressed_to),
-        "text": record.text,
+        "text": str(record.text),
         "text_provenance": {
             "kind": record.provenance.kind,
             "note": record.provenance.note,
@@ -147,7 +147,7 @@ def commitment_json(view: CommitmentView, base: str, report_id: str) -> JsonObje
             for change in record.target_changes
         ],
         "checks": [{"checked_on": iso(check.checked_on), "note": check.note} for check in record.checks],
-        "note": record.note,
+        "note": str(record.note),
         "status_id": view.status.id,
         "status_date": iso(view.status_date),
         "page_url": base + view.url,
@@ -164,7 +164,7 @@ def update_json(update: UpdateView, base: str) -> JsonObject:
         "commitment_id": record.commitment,
         "date": iso(record.date),
         "status_id": record.status,
-        "summary": record.summary,
+        "summary": str(record.summary),
         "sources": [source_json(source) for source in record.sources],
         "body_claim": {"status_id": claim.status, "source": source_json(claim.source)} if claim else None,
         "page_url": base + update.url,

@@ -140,7 +140,10 @@ def entry_xml(base: str, update: UpdateView) -> str:
 def entry_summary(update: UpdateView) -> str:
     """Return an update as plain text: what happened, its sources, and the body's own claim if any."""
     record = update.record
-    parts = [markdown_to_text(record.summary), f"Sources: {SOURCE_SEPARATOR.join(flatten_source(source) for source in record.sources)}."]
+    parts = [
+        markdown_to_text(str(record.summary)),
+        f"Sources: {SOURCE_SEPARATOR.join(flatten_source(source) for source in record.sources)}.",
+    ]
     if record.body_claim and update.claimed_status:
         verdict = "agrees" if update.claimed_status.id == update.status.id else "differs from our assessment"
         parts.append(

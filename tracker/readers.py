@@ -37,6 +37,7 @@ from tracker.records import (
     TextProvenance,
     Update,
 )
+from tracker.texts import Text
 
 DEFAULT_STALE_AFTER_DAYS = 365
 
@@ -130,7 +131,7 @@ def read_recommendation(file: SourceFile, errors: list[ContentError]) -> Recomme
         report="",  # its folder's report: set by validate_content
         number=fields.integer("number"),
         addressed_to=fields.id_list("addressed_to"),
-        text=_body_markdown(file, errors, True, "text"),
+        text=Text(_body_markdown(file, errors, True, "text")),
         provenance=read_provenance(provenance) if provenance else TextProvenance("", EMPTY_SOURCE, None),
         former_ids=fields.id_list("former_ids", required=False),
         related=tuple(read_relation(entry) for entry in fields.mappings("related", required=False)),
@@ -200,7 +201,7 @@ def read_commitment(file: SourceFile, errors: list[ContentError]) -> Commitment:
         target=read_target(target) if target else None,
         target_changes=tuple(read_target_change(entry) for entry in fields.mappings("target_changes", required=False)),
         checks=tuple(read_check(entry) for entry in fields.mappings("checks", required=False)),
-        note=_body_markdown(file, errors, False, "note"),
+        note=Text(_body_markdown(file, errors, False, "note")),
         former_ids=fields.id_list("former_ids", required=False),
         corrections=tuple(read_correction(entry) for entry in fields.mappings("corrections", required=False)),
         path=file.path,
@@ -231,7 +232,7 @@ def read_update(file: SourceFile, errors: list[ContentError]) -> Update:
         status=fields.identifier("status"),
         sources=tuple(read_source(entry) for entry in sources),
         body_claim=read_body_claim(claim) if claim else None,
-        summary=_body_markdown(file, errors, True, "summary"),
+        summary=Text(_body_markdown(file, errors, True, "summary")),
         corrections=tuple(read_correction(entry) for entry in fields.mappings("corrections", required=False)),
         path=file.path,
         line=file.data.line,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from tracker.texts import Text
+
 
 class _Record:
     """Pickled (into the build cache) as its class and its fields' values, in order.
@@ -138,7 +140,7 @@ class Recommendation(_Record):
     report: str
     number: int
     addressed_to: tuple[str, ...]
-    text: str
+    text: Text
     provenance: TextProvenance
     former_ids: tuple[str, ...]
     related: tuple[Relation, ...]
@@ -243,7 +245,7 @@ class Commitment(_Record):
     target: Target | None
     target_changes: tuple[TargetChange, ...]
     checks: tuple[Check, ...]
-    note: str
+    note: Text
     former_ids: tuple[str, ...]
     corrections: tuple[Correction, ...]
     path: str
@@ -270,7 +272,7 @@ class Update(_Record):
     status: str
     sources: tuple[Source, ...]
     body_claim: BodyClaim | None
-    summary: str
+    summary: Text
     corrections: tuple[Correction, ...]
     path: str
     line: int

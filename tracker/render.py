@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Any, TypedDict
 
 import jinja2
+from markupsafe import Markup
 
 from tracker.assets import Asset
 from tracker.markdown import render_markdown
 from tracker.model import long_date
+from tracker.texts import Text
 from tracker.urls import changes_url, output_path, page_url
 from tracker.views import Link, ReportView, SiteModel
 
@@ -22,10 +24,22 @@ class PageContext(TypedDict):
 
     site: SiteModel
     title: str
-    description: str
+    description: str | OpeningWords
     url: str
     breadcrumbs: tuple[Link, ...]
     item: Any
+
+
+@dataclass(frozen=True, slots=True)
+class OpeningWords:
+    """A page's description made of the first words of a text: found when the page is rendered, so that planning reads no text."""
+
+    text: Text
+    limit: int = 160
+
+    def __str__(self) -> str:
+        text = " ".join(str(self.text).split())
+        return text if len(text) <= self.limit else text[: self.limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +117,7 @@ def _environment(templates_dir: Path, templates: Templates, asset_urls: tuple[tu
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["markdown"] = render_markdown
+    env.filters["markdown"] = _markdown
     env.filters["long_date"] = long_date
     url_of = dict(asset_urls)
     env.globals["asset_url"] = lambda name: url_of[name]
@@ -172,7 +186,7 @@ def plan_report_pages(model: SiteModel, report: ReportView) -> Iterator[PagePlan
     yield _plan(report.url, "report.html", model, title, f"The recommendations of {title} and what became of them.", crumbs, report)
     for rec in report.recommendations:
         yield _plan(
-            rec.url, "recommendation.html", model, f"{rec.heading}: {title}", _first_words(rec.record.text), (*crumbs, rec.report), rec
+            rec.url, "recommendation.html", model, f"{rec.heading}: {title}", OpeningWords(rec.record.text), (*crumbs, rec.report), rec
         )
         for commitment in rec.commitments:
             if commitment.recommendations[0].url == rec.url:
@@ -197,17 +211,19 @@ def plan_report_pages(model: SiteModel, report: ReportView) -> Iterator[PagePlan
         )
 
 
-def _plan(url: str, template: str, model: SiteModel, title: str, description: str, crumbs: tuple[Link, ...], item: Any) -> PagePlan:
+def _plan(
+    url: str, template: str, model: SiteModel, title: str, description: str | OpeningWords, crumbs: tuple[Link, ...], item: Any
+) -> PagePlan:
     return PagePlan(output_path(url), template, _context(model, title, description, url, crumbs, item))
 
 
-def _context(model: SiteModel, title: str, description: str, url: str, crumbs: tuple[Link, ...], item: Any) -> PageContext:
+def _context(model: SiteModel, title: str, description: str | OpeningWords, url: str, crumbs: tuple[Link, ...], item: Any) -> PageContext:
     return PageContext(site=model, title=title, description=description, url=url, breadcrumbs=crumbs, item=item)
 
 
-def _first_words(markdown: str, limit: int = 160) -> str:
-    text = " ".join(markdown.split())
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+def _markdown(text: str | Text) -> Markup:
+    """The templates' `markdown` filter: sanitized HTML for a Markdown text, kept or not."""
+    return render_markdown(str(text))
 
 
 def render_page(env: jinja2.Environment, plan: PagePlan) -> RenderedPage:

@@ -27,6 +27,7 @@ import minify_html
 from tracker.assets import Asset
 from tracker.cache import OutputRecord, OutputStamp, UnitRecord, folder_id, output_stamp
 from tracker.render import Chunks, PagePlan, RenderedPage
+from tracker.texts import forget_read_texts
 from tracker.units import Unit
 
 T = TypeVar("T")
@@ -246,7 +247,9 @@ def _build_unit(index: int) -> tuple[str, tuple[str, ...]]:
     for plan in unit.pages:
         page = render(plan)
         _write_bytes(staging, page.output_path, [encode(page)])
-    return unit.name, tuple(_write_file(staging, file) for file in unit.files())
+    files = tuple(_write_file(staging, file) for file in unit.files())
+    forget_read_texts()  # this unit's texts are not read again
+    return unit.name, files
 
 
 def _swap_into_place(staging: Path, site_dir: Path) -> None:

@@ -1,0 +1,76 @@
+"""Records read from the build cache leave their long texts in the cache's file until a page reads them."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+
+from tracker.texts import Text, dumps_with_texts_apart, forget_read_texts, load_with_texts_kept
+
+needs_proc = pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="reads the process's memory from /proc (Linux)")
+
+
+def _resident_mb() -> float:
+    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _resident_file_pages_mb() -> float:
+    """The process's resident pages of mapped files (not the memory its objects take)."""
+    line = next(line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("RssFile:"))
+    return int(line.split()[1]) / 1024
+
+
+def _fictional_texts(count: int, size: int) -> list[str]:
+    return [f"Fictional update {number}: " + f"the benches of ward {number} were painted. " * (size // 45) for number in range(count)]
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write as the build cache does: a new file renamed over the old one."""
+    temporary = path.with_name(f".{path.name}.new")
+    temporary.write_bytes(data)
+    temporary.replace(path)
+
+
+@needs_proc
+def test_texts_read_from_a_file_take_memory_only_while_read(tmp_path: Path) -> None:
+    words = _fictional_texts(300, 100_000)  # 30 MB
+    path = tmp_path / "records.pickle"
+    _replace(path, dumps_with_texts_apart({"ids": list(range(300)), "texts": [Text(text) for text in words]}))
+    before, files_before = _resident_mb(), _resident_file_pages_mb()
+    loaded = load_with_texts_kept(path)
+    assert isinstance(loaded, dict)
+    assert _resident_mb() - before < 3
+    assert [str(text) for text in loaded["texts"]] == words
+    assert _resident_file_pages_mb() - files_before > 20  # read, the texts' pages are counted as the process's...
+    forget_read_texts()
+    assert _resident_file_pages_mb() - files_before < 3  # ...until they are given back
+    assert [str(text) for text in loaded["texts"]] == words  # and read again when needed
+
+
+def test_a_text_is_as_it_was_read_after_the_file_is_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "records.pickle"
+    _replace(path, dumps_with_texts_apart([Text("The office painted the benches."), Text("")]))
+    kept = load_with_texts_kept(path)
+    _replace(path, dumps_with_texts_apart([Text("Something else entirely, and longer than before."), Text("x")]))
+    assert [str(text) for text in kept] == ["The office painted the benches.", ""]  # type: ignore[attr-defined]
+    assert [bool(text) for text in kept] == [True, False]  # type: ignore[attr-defined]
+
+
+def test_a_file_cut_short_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "records.pickle"
+    data = dumps_with_texts_apart([Text("The office painted the benches.")])
+    path.write_bytes(data[:-5])
+    with pytest.raises(pickle.UnpicklingError):
+        load_with_texts_kept(path)
+
+
+def test_a_kept_text_pickles_as_its_words(tmp_path: Path) -> None:
+    path = tmp_path / "records.pickle"
+    _replace(path, dumps_with_texts_apart([Text("Painted.")]))
+    [kept] = load_with_texts_kept(path)  # type: ignore[misc]
+    again = pickle.loads(pickle.dumps(kept))
+    assert str(again) == "Painted."
+    assert again == kept == Text("Painted.") != Text("Painted")
