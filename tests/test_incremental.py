@@ -127,6 +127,24 @@ def test_an_edit_makes_again_only_its_reports_part_of_the_open_data(
     assert _tree(project.site) == _full_build(project, tmp_path / "full")
 
 
+def test_a_kept_part_of_the_open_data_cut_short_is_made_again(project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build_site(project, FIXTURE_TODAY)
+    assert project.cache is not None
+    kept = project.cache / "data/benches-2021/updates.json"
+    kept.write_bytes(kept.read_bytes()[:-10])
+    made: list[str] = []
+
+    def counted_report_part(*args: Any) -> ReportPart:
+        made.append(args[-1].record.id)
+        return report_part(*args)
+
+    monkeypatch.setattr("tracker.data.report_part", counted_report_part)
+    EDITS["a commitment's title"](project.content.parent)  # in another report: the open data is made again
+    build_site(project, FIXTURE_TODAY)
+    assert sorted(made) == ["benches-2021", "lamps-2021"]
+    assert _tree(project.site) == _full_build(project, tmp_path / "full")
+
+
 def test_the_kept_part_of_the_open_data_of_a_removed_report_is_deleted(project: Project) -> None:
     build_site(project, FIXTURE_TODAY)
     assert project.cache is not None
