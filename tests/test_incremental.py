@@ -260,10 +260,12 @@ def test_a_worker_that_stops_fails_the_build_and_leaves_the_site_as_it_was(proje
     assert _tree(project.site) == before
 
 
+@pytest.mark.parametrize("folders_at_once", [1, 16])
 def test_a_first_build_reads_the_files_in_two_processes_and_equals_a_full_build(
-    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folders_at_once: int
 ) -> None:
     monkeypatch.setattr("tracker.parallel_read.PARALLEL_FROM", 0)
+    monkeypatch.setattr("tracker.parallel_read.FOLDERS_AT_ONCE", folders_at_once)  # 1: each reader reads its folders one by one
     read_here = files_read_here(monkeypatch)
     build_site(project, FIXTURE_TODAY)
     assert read_here == [], "every file was read by the two processes, and its record found in the cache"
@@ -282,6 +284,7 @@ def test_errors_in_a_first_build_read_in_two_processes_are_those_one_reader_find
     with pytest.raises(ContentErrors) as one_reader:
         check_site(project, FIXTURE_TODAY, records=RecordCache(None))
     monkeypatch.setattr("tracker.parallel_read.PARALLEL_FROM", 0)
+    monkeypatch.setattr("tracker.parallel_read.FOLDERS_AT_ONCE", 1)
     read_here = files_read_here(monkeypatch)
     with pytest.raises(ContentErrors) as two_readers:
         build_site(project, FIXTURE_TODAY)

@@ -77,13 +77,14 @@ class RecordCache:
     (and one for the files outside reports/), so that saving after an edit rewrites one small file.
     """
 
-    def __init__(self, folder: Path | None) -> None:
+    def __init__(self, folder: Path | None, read_earlier: bool = True) -> None:
+        """Read the records earlier builds saved in folder (unless told not to: a cold build's reader knows there are none)."""
         self.folder = folder
         self._began = time.time_ns()  # every stamp this check takes is taken after this moment
         self._earlier: dict[tuple[str, str], object] = {}
         self._stamps: dict[str, tuple[FileStamp, str]] = {}
         self._groups: dict[str, _Stored] = {}  # as on disk, by group
-        for group, stored in (_read_groups(folder / RECORDS_FOLDER) if folder else {}).items():
+        for group, stored in (_read_groups(folder / RECORDS_FOLDER) if folder and read_earlier else {}).items():
             self._groups[group] = stored
             self._earlier.update(stored.records)
             trusted_before = stored.taken_after_ns - _STAMP_MARGIN_NS

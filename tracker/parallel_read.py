@@ -22,6 +22,7 @@ from tracker.validate import validate_content
 READERS = 2
 # Below this many report folders, starting the processes costs more than it saves.
 PARALLEL_FROM = 20
+FOLDERS_AT_ONCE = 16
 
 
 def read_in_parallel(content_dir: Path, cache_folder: Path, today: date) -> bool:
@@ -48,11 +49,15 @@ def _report_folders(content_dir: Path) -> list[str]:
 
 
 def _read(content_dir: Path, cache_folder: Path, today: date, folders: list[str]) -> None:
-    """Validate the files outside reports/ and in these report folders; save the records of the valid ones."""
-    records = RecordCache(cache_folder)
-    loaded = load_content(content_dir, known=records, reports=folders)
-    validate_content(loaded.files, today, frozenset(), records)
-    try:
-        records.save(forget_others=False)  # the other reader's records, and any earlier ones, stay
-    except OSError:  # a cache that cannot be written: the whole check reads every file, and saving it fails there, plainly
-        return
+    """Validate the files outside reports/ and in these report folders, a few folders at a time; save the records of the valid ones.
+
+    Parsed files take several times the memory of their records: a reader holds one batch's.
+    """
+    for start in range(0, len(folders), FOLDERS_AT_ONCE):
+        records = RecordCache(cache_folder, read_earlier=False)  # the cache knew nothing when the readers began
+        loaded = load_content(content_dir, known=records, reports=folders[start : start + FOLDERS_AT_ONCE])
+        validate_content(loaded.files, today, frozenset(), records)
+        try:
+            records.save(forget_others=False)  # the other batches' records, and the other reader's, stay
+        except OSError:  # a cache that cannot be written: the whole check reads every file, and saving it fails there, plainly
+            return
