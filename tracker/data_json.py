@@ -115,7 +115,7 @@ def response_json(response: ResponseView, base: str) -> JsonObject:
         ],
         "disputes": [{"paragraph": dispute.paragraph, "quote": dispute.quote} for dispute in record.disputes],
         "paragraphs": [
-            {"number": paragraph.number, "markdown": paragraph.markdown, "text": paragraph.text} for paragraph in record.paragraphs
+            {"number": paragraph.number, "markdown": str(paragraph.markdown), "text": paragraph.text} for paragraph in record.paragraphs
         ],
         "page_url": base + response.url,
     }

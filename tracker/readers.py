@@ -148,7 +148,7 @@ def read_response(file: SourceFile, errors: list[ContentError]) -> Response:
     fields.check_known(("id", "reference", "date", "from", "signed_by", "to", "source", "answers", "disputes", "former_ids"))
     letter = _body_markdown(file, errors, True, "letter")
     paragraphs = tuple(
-        Paragraph(number, block, markdown_to_text(block), line)
+        Paragraph(number, Text(block), markdown_to_text(block), line)
         for number, (line, block) in enumerate(split_paragraphs(file.body, file.body_line), start=1)
     )
     return Response(

@@ -155,8 +155,8 @@ class Paragraph(_Record):
     """One numbered paragraph of a response, in Markdown."""
 
     number: int
-    markdown: str
-    text: str
+    markdown: Text
+    text: str  # its plain words, which commitments' quotes are checked against
     line: int
 
 
