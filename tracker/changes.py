@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from tracker.records import Content, Correction
+from tracker.records import Content, Correction, Status
 from tracker.urls import changes_url
 from tracker.views import ChangeView, ChangeYearView, CommitmentView, Link, ReportView
 
@@ -20,14 +20,16 @@ def find_changes(content: Content, reports: tuple[ReportView, ...], commitments:
 
 
 def _status_changes(commitments: tuple[CommitmentView, ...]) -> list[ChangeView]:
+    said: dict[tuple[str, str], str] = {}  # one description for each pair of statuses, not one for each change
+
+    def description(before: Status, after: Status) -> str:
+        labels = (before.label, after.label)
+        if labels not in said:
+            said[labels] = f"Status changed from “{before.label}” to “{after.label}”."
+        return said[labels]
+
     return [
-        ChangeView(
-            update.record.date,
-            "status",
-            Link(view.record.title, view.url),
-            f"Status changed from “{update.previous_status.label}” to “{update.status.label}”.",
-            update.url,
-        )
+        ChangeView(update.record.date, "status", update.commitment, description(update.previous_status, update.status), update.url)
         for view in commitments
         for update in view.updates
         if update.status.id != update.previous_status.id
@@ -35,21 +37,19 @@ def _status_changes(commitments: tuple[CommitmentView, ...]) -> list[ChangeView]
 
 
 def _corrections(content: Content, reports: tuple[ReportView, ...], commitments: tuple[CommitmentView, ...]) -> list[ChangeView]:
-    subjects: list[tuple[Link, str, tuple[Correction, ...]]] = []
+    subjects: list[tuple[Link, str, tuple[Correction, ...]]] = []  # only of records with corrections: few have any
     rec_views = {rec.record.id: rec for report in reports for rec in report.recommendations}
     for rec in content.recommendations:
-        view = rec_views[rec.id]
-        subjects.append((Link(f"{view.heading} of “{view.report.label}”", view.url), view.url, rec.corrections))
+        if rec.corrections:
+            view = rec_views[rec.id]
+            subjects.append((Link(f"{view.heading} of “{view.report.label}”", view.url), view.url, rec.corrections))
     for commitment in commitments:
-        subjects.append((Link(commitment.record.title, commitment.url), commitment.url, commitment.record.corrections))
+        if commitment.record.corrections:
+            subjects.append((Link(commitment.record.title, commitment.url), commitment.url, commitment.record.corrections))
         for update in commitment.updates:
-            subjects.append(
-                (
-                    Link(f"Update of {update.record.date.isoformat()} on “{commitment.record.title}”", update.url),
-                    update.url,
-                    update.record.corrections,
-                )
-            )
+            if update.record.corrections:
+                title = f"Update of {update.record.date.isoformat()} on “{commitment.record.title}”"
+                subjects.append((Link(title, update.url), update.url, update.record.corrections))
     return [_correction(subject, url, correction) for subject, url, corrections in subjects for correction in corrections]
 
 

@@ -35,7 +35,6 @@ from tracker.urls import (
     search_index_url,
     site_feed_url,
     status_url,
-    update_url,
 )
 from tracker.views import (
     BodyView,
@@ -161,8 +160,6 @@ def _update_view(update: Update, previous: Status, statuses: dict[str, Status], 
     claimed = statuses[update.body_claim.status] if update.body_claim else None
     return UpdateView(
         record=update,
-        anchor=f"update-{update.id}",
-        url=update_url(update.commitment, update.id),
         status=statuses[update.status],
         previous_status=previous,
         claimed_status=claimed,

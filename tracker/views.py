@@ -19,6 +19,7 @@ from tracker.records import (
     TargetChange,
     Update,
 )
+from tracker.urls import update_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +64,21 @@ class UpdateView:
     """A progress update as a commitment page shows it."""
 
     record: Update
-    anchor: str
-    url: str
     status: Status
     previous_status: Status
     claimed_status: Status | None
     commitment: Link
+
+    # Made when asked for: kept, the two took 10 MB at 10,000 recommendations.
+    @property
+    def anchor(self) -> str:
+        """The id of the update's entry on its commitment's page."""
+        return f"update-{self.record.id}"
+
+    @property
+    def url(self) -> str:
+        """The update's address: an anchor on its commitment's page."""
+        return update_url(self.record.commitment, self.record.id)
 
 
 @dataclass(frozen=True, slots=True)
