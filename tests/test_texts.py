@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import FIXTURE_TODAY
+from tracker.data_parts import _read_items, _write_items
+from tracker.pipeline import Project, build_site, check_site, plan_site
 from tracker.texts import Text, dumps_with_texts_apart, forget_read_texts, load_with_texts_kept
 
 needs_proc = pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="reads the process's memory from /proc (Linux)")
@@ -74,3 +77,39 @@ def test_a_kept_text_pickles_as_its_words(tmp_path: Path) -> None:
     again = pickle.loads(pickle.dumps(kept))
     assert str(again) == "Painted."
     assert again == kept == Text("Painted.") != Text("Painted")
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts the process's open files in /proc (Linux)")
+def test_files_read_from_the_cache_hold_no_open_file_each(tmp_path: Path) -> None:
+    # A site maps one records file per report folder, and one part of the open data per report:
+    # thousands, past the limit of open files on many systems, if each kept one open.
+    for number in range(300):
+        _replace(tmp_path / f"records-{number}.pickle", dumps_with_texts_apart([Text(f"Fictional update {number}.")]))
+        _write_items(tmp_path / f"part-{number}.json", "key", [(("fictional", number), f"item {number}".encode())])
+    open_before = len(os.listdir("/proc/self/fd"))
+    records = [load_with_texts_kept(tmp_path / f"records-{number}.pickle") for number in range(300)]
+    parts = [_read_items(tmp_path / f"part-{number}.json", "key") for number in range(300)]
+    assert len(os.listdir("/proc/self/fd")) - open_before < 5
+    assert [str(kept[0]) for kept in records] == [f"Fictional update {number}." for number in range(300)]  # type: ignore[index]
+    assert [list(part or []) for part in parts] == [[(("fictional", number), f"item {number}".encode())] for number in range(300)]
+
+
+def test_a_rebuild_checks_and_plans_the_site_without_reading_a_kept_text(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    build_site(project, FIXTURE_TODAY)
+    read: list[str] = []
+    unread_text = Text.__str__
+
+    def noted_text(text: Text) -> str:
+        words = unread_text(text)
+        if text._kept is not None:
+            read.append(words)
+        return words
+
+    monkeypatch.setattr(Text, "__str__", noted_text)
+    planned = plan_site(project, check_site(project, FIXTURE_TODAY))
+    assert planned.units
+    assert read == [], "the check and the plan read no text the cache kept"
+    paint = project.content / "reports/lamps/commitments/paint.md"
+    paint.write_text(paint.read_text(encoding="utf-8").replace("title: Paint every bench green", "title: Paint it green"), encoding="utf-8")
+    build_site(project, FIXTURE_TODAY)
+    assert read, "the edited report's pages, rendered, read its texts"

@@ -13,7 +13,6 @@ tests, say).
 from __future__ import annotations
 
 import heapq
-import mmap
 import os
 import pickle
 import shutil
@@ -24,6 +23,7 @@ from datetime import date
 from operator import itemgetter
 from pathlib import Path
 
+from tracker.mapped import MappedFile
 from tracker.texts import forget_read_texts
 from tracker.views import ReportView
 
@@ -89,7 +89,7 @@ _HEADER = struct.Struct("<Q")
 class _KeptItems:
     """A report's items of one kind and format, read from their file as they are iterated."""
 
-    def __init__(self, sort_keys: list[SortKey], ends: list[int], mapping: mmap.mmap, start: int) -> None:
+    def __init__(self, sort_keys: list[SortKey], ends: list[int], mapping: MappedFile, start: int) -> None:
         self.sort_keys, self.ends, self.mapping, self.start = sort_keys, ends, mapping, start
 
     def __iter__(self) -> Iterator[tuple[SortKey, bytes]]:
@@ -99,9 +99,8 @@ class _KeptItems:
             start = self.start + end
 
     def forget(self) -> None:
-        """Give back the memory of the items read so far: the system counts a mapped file's pages read as the process's own."""
-        if hasattr(mmap, "MADV_DONTNEED"):  # Linux and the BSDs
-            self.mapping.madvise(mmap.MADV_DONTNEED)
+        """Give back the memory of the items read so far."""
+        self.mapping.forget()
 
 
 def _read_items(path: Path, key: str) -> _KeptItems | None:
@@ -109,13 +108,15 @@ def _read_items(path: Path, key: str) -> _KeptItems | None:
     try:
         with path.open("rb") as file:
             (length,) = _HEADER.unpack(file.read(_HEADER.size))
+            size = os.fstat(file.fileno()).st_size
+            if length > size - _HEADER.size:
+                return None  # not one of ours
             stored_key, sort_keys, ends = pickle.loads(file.read(length))
             if stored_key != key:
                 return None
-            size = os.fstat(file.fileno()).st_size
-            if size != _HEADER.size + length + (ends[-1] if ends else 0):
+            if size != _HEADER.size + length + (ends[-1] if ends else 0) or ends != sorted(ends):
                 return None  # cut short, or not one of ours
-            mapping = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+            mapping = MappedFile(file.fileno())
     except Exception:  # missing, or not one of ours: made again
         return None
     return _KeptItems(sort_keys, ends, mapping, _HEADER.size + length)

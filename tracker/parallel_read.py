@@ -22,6 +22,8 @@ from tracker.validate import validate_content
 READERS = 2
 # Below this many report folders, starting the processes costs more than it saves.
 PARALLEL_FROM = 20
+# A batch of report folders read at once: parsed files take several times their records' memory,
+# and each batch reads the few files outside reports/ again (at 10,000 recommendations, 16 batches in each reader).
 FOLDERS_AT_ONCE = 16
 
 

@@ -3,8 +3,9 @@
 They are most of the content's bytes (150 MB at 10,000 recommendations), and nothing but the
 pages, feeds and open data of their own report uses them. So the build cache (cache.py) keeps
 them apart from the records, after them in the same file, and a record read from the cache holds
-a `Text` that points into that file, mapped into memory but not read. The worker that renders a
-page reads it then, and gives the memory back (`forget_read_texts`) when the report is written.
+a `Text` that points into that file, mapped into memory but not read (mapped.py). The worker that
+renders a page reads it then, and gives the memory back (`forget_read_texts`) when the report is
+written.
 
 The file a `Text` points into is never changed: the cache writes a new file and renames it into
 place, and the old one's mapping keeps its bytes for as long as a `Text` needs them.
@@ -13,10 +14,12 @@ place, and the old one's mapping keeps its bytes for as long as a `Text` needs t
 from __future__ import annotations
 
 import io
-import mmap
+import os
 import pickle
 import struct
 from pathlib import Path
+
+from tracker.mapped import MappedFile
 
 
 class Text:
@@ -26,11 +29,11 @@ class Text:
 
     def __init__(self, value: str) -> None:
         self._value: str | None = value
-        self._kept: mmap.mmap | None = None
+        self._kept: MappedFile | None = None
         self._start = self._end = 0
 
     @classmethod
-    def kept(cls, mapping: mmap.mmap, start: int, end: int) -> Text:
+    def kept(cls, mapping: MappedFile, start: int, end: int) -> Text:
         """Return the text held by mapping's bytes start to end, in UTF-8, unread."""
         text = cls.__new__(cls)
         text._value, text._kept, text._start, text._end = None, mapping, start, end
@@ -48,7 +51,7 @@ class Text:
         return bool(self._value) if self._kept is None else self._end > self._start
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Text) and str(self) == str(other)
+        return str(self) == str(other) if isinstance(other, Text) else NotImplemented
 
     def __hash__(self) -> int:
         return hash(str(self))
@@ -60,18 +63,15 @@ class Text:
         return Text, (str(self),)
 
 
-_read_from: set[mmap.mmap] = set()  # the files kept texts were read from, since they were last forgotten
+_read_from: set[MappedFile] = set()  # the files kept texts were read from, since they were last forgotten
 
 
 def forget_read_texts() -> None:
-    """Give back the memory of the kept texts read so far (read again from the file if needed again).
-
-    The system counts the pages of a mapped file as the process's own memory once they are read.
-    """
+    """Give back the memory of the kept texts read so far (read again from the file if needed again)."""
     global _read_from
     read, _read_from = _read_from, set()
-    for mapping in read if hasattr(mmap, "MADV_DONTNEED") else ():  # Linux and the BSDs
-        mapping.madvise(mmap.MADV_DONTNEED)
+    for mapping in tuple(read):  # another thread may still add to it
+        mapping.forget()
 
 
 # A file of records with their texts apart: the pickle's length, the pickle, then the texts.
@@ -95,7 +95,7 @@ class _TextsApart(pickle.Pickler):
 class _TextsKept(pickle.Unpickler):
     """Unpickles every Text as a pointer into the mapped file."""
 
-    def __init__(self, pickled: bytes, mapping: mmap.mmap, texts_at: int) -> None:
+    def __init__(self, pickled: bytes, mapping: MappedFile, texts_at: int) -> None:
         super().__init__(io.BytesIO(pickled))
         self.mapping = mapping
         self.texts_at = texts_at
@@ -104,13 +104,13 @@ class _TextsKept(pickle.Unpickler):
         if not (isinstance(pid, tuple) and len(pid) == 2 and all(type(at) is int for at in pid)):
             raise pickle.UnpicklingError(f"not a kept text: {pid!r}")
         start, end = self.texts_at + pid[0], self.texts_at + pid[1]
-        if not self.texts_at <= start <= end <= len(self.mapping):
+        if not self.texts_at <= start <= end <= self.mapping.size:
             raise pickle.UnpicklingError("a kept text is outside the file")
         return Text.kept(self.mapping, start, end)
 
 
 def dumps_with_texts_apart(obj: object) -> bytes:
-    """Return obj pickled, its Texts' bytes after the pickle, for loads_with_texts_kept."""
+    """Return obj pickled, its Texts' bytes after the pickle, for load_with_texts_kept."""
     pickled = io.BytesIO()
     pickler = _TextsApart(pickled)
     pickler.dump(obj)
@@ -121,8 +121,10 @@ def load_with_texts_kept(path: Path) -> object:
     """Return what dumps_with_texts_apart wrote into the file at path, its Texts left unread in the file."""
     with path.open("rb") as file:
         (length,) = _HEADER.unpack(file.read(_HEADER.size))
+        if length > os.fstat(file.fileno()).st_size - _HEADER.size:
+            raise pickle.UnpicklingError(f"{path} is not a file of records")
+        # The pickle is read, not taken from the mapping: the system would count as ours every page
+        # of the mapping read, and the pages around them (up to 64 KB, into the texts).
         pickled = file.read(length)
-        # The pickle is read, not taken from the mapping: the system would count as ours every
-        # page of the mapping read, and the pages around them (up to 64 KB, into the texts).
-        mapping = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        mapping = MappedFile(file.fileno())
     return _TextsKept(pickled, mapping, _HEADER.size + length).load()
