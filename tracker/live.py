@@ -28,6 +28,7 @@ from tracker.load import report_folder
 from tracker.overlay import Checked, Lookup, Overlay
 from tracker.pipeline import BuildOptions, Project, check_reports, check_site, collector_paused, plan_site, read_records, write_planned
 from tracker.render import plan_report_pages
+from tracker.texts import forget_read_texts
 from tracker.units import Unit, linked_reports, report_unit
 from tracker.views import SiteModel
 from tracker.write import write_text_if_changed
@@ -194,6 +195,7 @@ class LiveSite:
         """Return what is now at an output path, if it differs from what site/ holds there."""
         with self._lock:
             found = self._overlay.look_up(self.project.site, path)
+            forget_read_texts()  # those the page was rendered from, if it was
             if self._overlay.ahead_of_check:
                 self._overlay.served[path] = found
             return found
