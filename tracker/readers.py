@@ -26,6 +26,7 @@ from tracker.record_parts import (
 from tracker.records import (
     Body,
     Commitment,
+    FieldLines,
     Page,
     Paragraph,
     Recommendation,
@@ -138,7 +139,7 @@ def read_recommendation(file: SourceFile, errors: list[ContentError]) -> Recomme
         corrections=tuple(read_correction(entry) for entry in fields.mappings("corrections", required=False)),
         path=file.path,
         line=file.data.line,
-        field_lines=dict(file.data.key_lines),
+        field_lines=FieldLines.of(file.data.key_lines),
     )
 
 
@@ -165,7 +166,7 @@ def read_response(file: SourceFile, errors: list[ContentError]) -> Response:
         paragraphs=paragraphs if letter else (),
         former_ids=fields.id_list("former_ids", required=False),
         path=file.path,
-        field_lines=dict(file.data.key_lines),
+        field_lines=FieldLines.of(file.data.key_lines),
     )
 
 
@@ -206,7 +207,7 @@ def read_commitment(file: SourceFile, errors: list[ContentError]) -> Commitment:
         corrections=tuple(read_correction(entry) for entry in fields.mappings("corrections", required=False)),
         path=file.path,
         line=file.data.line,
-        field_lines=dict(file.data.key_lines),
+        field_lines=FieldLines.of(file.data.key_lines),
     )
 
 
@@ -236,7 +237,7 @@ def read_update(file: SourceFile, errors: list[ContentError]) -> Update:
         corrections=tuple(read_correction(entry) for entry in fields.mappings("corrections", required=False)),
         path=file.path,
         line=file.data.line,
-        field_lines=dict(file.data.key_lines),
+        field_lines=FieldLines.of(file.data.key_lines),
     )
 
 

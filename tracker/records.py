@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from tracker.texts import Text
 
@@ -19,6 +20,32 @@ class _Record:
 
     def __reduce__(self) -> tuple[type, tuple[object, ...]]:
         return type(self), tuple(getattr(self, name) for name in self.__slots__)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldLines(_Record):
+    """The line of each field in a record's file, for error messages that name it.
+
+    Two tuples, not a dictionary each: a third of the memory, at 90,000 records. Records whose
+    files list their fields in the same order share the names.
+    """
+
+    names: tuple[str, ...] = ()
+    lines: tuple[int, ...] = ()
+
+    @classmethod
+    def of(cls, lines: dict[str, int]) -> FieldLines:
+        """Return the lines of these fields, by name."""
+        return cls(_shared_names(tuple(lines)), tuple(lines.values()))
+
+    def get(self, name: str, default: int) -> int:
+        """Return the line of the field name, or default if the file has no such field."""
+        return self.lines[self.names.index(name)] if name in self.names else default
+
+
+@lru_cache(maxsize=256)
+def _shared_names(names: tuple[str, ...]) -> tuple[str, ...]:
+    return names
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +174,7 @@ class Recommendation(_Record):
     corrections: tuple[Correction, ...]
     path: str
     line: int
-    field_lines: dict[str, int] = field(default_factory=dict, compare=False)
+    field_lines: FieldLines = field(default=FieldLines(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +223,7 @@ class Response(_Record):
     paragraphs: tuple[Paragraph, ...]
     former_ids: tuple[str, ...]
     path: str
-    field_lines: dict[str, int] = field(default_factory=dict, compare=False)
+    field_lines: FieldLines = field(default=FieldLines(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +277,7 @@ class Commitment(_Record):
     corrections: tuple[Correction, ...]
     path: str
     line: int
-    field_lines: dict[str, int] = field(default_factory=dict, compare=False)
+    field_lines: FieldLines = field(default=FieldLines(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,7 +303,7 @@ class Update(_Record):
     corrections: tuple[Correction, ...]
     path: str
     line: int
-    field_lines: dict[str, int] = field(default_factory=dict, compare=False)
+    field_lines: FieldLines = field(default=FieldLines(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from tracker.errors import ContentError
 from tracker.fields import did_you_mean
-from tracker.records import Commitment, Content, Recommendation, Report, Response, Update
+from tracker.records import Commitment, Content, FieldLines, Recommendation, Report, Response, Update
 
 
 def did_you_mean_id(value: str, ids: Iterable[str]) -> str:
@@ -76,7 +76,7 @@ def check_references(content: Content, index: Index) -> list[ContentError]:
 
 def at(record: Report | Recommendation | Response | Commitment | Update, name: str) -> tuple[str, int]:
     """Return the file and line of a record's field, or of the record where the field is absent."""
-    lines = getattr(record, "field_lines", {})
+    lines = getattr(record, "field_lines", FieldLines())
     return record.path, lines.get(name, getattr(record, "line", 2))
 
 
