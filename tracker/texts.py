@@ -1,6 +1,7 @@
-"""Long texts of records (an update's summary, a recommendation's text, a commitment's note), read only when a page needs them.
+"""Long texts of records, read only when a page needs them.
 
-They are most of the content's bytes (150 MB at 10,000 recommendations), and nothing but the
+An update's summary, a recommendation's text, a commitment's note and a response paragraph's
+Markdown are most of the content's bytes (150 MB at 10,000 recommendations), and nothing but the
 pages, feeds and open data of their own report uses them. So the build cache (cache.py) keeps
 them apart from the records, after them in the same file, and a record read from the cache holds
 a `Text` that points into that file, mapped into memory but not read (mapped.py). The worker that
