@@ -16,14 +16,13 @@ import heapq
 import os
 import pickle
 import shutil
-import struct
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from operator import itemgetter
 from pathlib import Path
 
-from tracker.mapped import MappedFile
+from tracker.mapped import MappedFile, head, read_head
 from tracker.texts import forget_read_texts
 from tracker.views import ReportView
 
@@ -81,9 +80,8 @@ class ReportParts:
         return _read_items(path, self.keys[report_id]) or part[kind, form]
 
 
-# A kept part's file: the length of a pickle of its key, the items' sort keys and where each
-# item's bytes end; that pickle; then the items' bytes, one after another.
-_HEADER = struct.Struct("<Q")
+# A kept part's file: at its head (mapped.py), a pickle of its key, the items' sort keys and where
+# each item's bytes end; then the items' bytes, one after another.
 
 
 class _KeptItems:
@@ -107,19 +105,13 @@ def _read_items(path: Path, key: str) -> _KeptItems | None:
     """Return the items kept at path under key; None if there are none, or they were made from other inputs."""
     try:
         with path.open("rb") as file:
-            (length,) = _HEADER.unpack(file.read(_HEADER.size))
-            size = os.fstat(file.fileno()).st_size
-            if length > size - _HEADER.size:
-                return None  # not one of ours
-            stored_key, sort_keys, ends = pickle.loads(file.read(length))
-            if stored_key != key:
-                return None
-            if size != _HEADER.size + length + (ends[-1] if ends else 0) or ends != sorted(ends):
-                return None  # cut short, or not one of ours
-            mapping = MappedFile(file.fileno())
+            pickled, mapping, items_at = read_head(file)
+        stored_key, sort_keys, ends = pickle.loads(pickled)
+        if stored_key != key or mapping.size != items_at + (ends[-1] if ends else 0) or ends != sorted(ends):
+            return None  # made from other inputs, cut short, or not one of ours
     except Exception:  # missing, or not one of ours: made again
         return None
-    return _KeptItems(sort_keys, ends, mapping, _HEADER.size + length)
+    return _KeptItems(sort_keys, ends, mapping, items_at)
 
 
 def _write_items(path: Path, key: str, items: Items) -> None:
@@ -136,8 +128,7 @@ def _write_items(path: Path, key: str, items: Items) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
         with os.fdopen(handle, "wb") as file:
-            file.write(_HEADER.pack(len(pickled)))
-            file.write(pickled)
+            file.write(head(pickled))
             file.writelines(item for _, item in items)
         os.replace(temporary, path)
     except OSError:  # not kept: made again next time

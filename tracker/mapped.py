@@ -16,7 +16,9 @@ from __future__ import annotations
 import ctypes
 import mmap
 import os
+import struct
 import weakref
+from typing import BinaryIO
 
 
 class _CLibrary:
@@ -87,3 +89,26 @@ def _read_all(fd: int, size: int) -> bytes:
 def _unmap(address: int, size: int) -> None:
     if _LIBC is not None:
         _LIBC.munmap(address, size)
+
+
+# A cache file with a head: the length of a pickle, the pickle (read at once), then bytes (mapped).
+_LENGTH = struct.Struct("<Q")
+
+
+def head(pickled: bytes) -> bytes:
+    """Return the start of a file whose head is this pickle, for read_head."""
+    return _LENGTH.pack(len(pickled)) + pickled
+
+
+def read_head(file: BinaryIO) -> tuple[bytes, MappedFile, int]:
+    """Return the pickle at the head of the open file, the whole file mapped, and where the bytes after the pickle start.
+
+    The pickle is read, not taken from the mapping: the system would count as the process's every
+    page of the mapping read, and the pages around them (up to 64 KB, into the bytes after it).
+    Raise ValueError if the file cannot be one with a head.
+    """
+    (length,) = _LENGTH.unpack(file.read(_LENGTH.size))
+    if length > os.fstat(file.fileno()).st_size - _LENGTH.size:
+        raise ValueError("not a file with a head")
+    pickled = file.read(length)
+    return pickled, MappedFile(file.fileno()), _LENGTH.size + length

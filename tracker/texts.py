@@ -15,12 +15,10 @@ place, and the old one's mapping keeps its bytes for as long as a `Text` needs t
 from __future__ import annotations
 
 import io
-import os
 import pickle
-import struct
 from pathlib import Path
 
-from tracker.mapped import MappedFile
+from tracker.mapped import MappedFile, head, read_head
 
 
 class Text:
@@ -75,10 +73,6 @@ def forget_read_texts() -> None:
         mapping.forget()
 
 
-# A file of records with their texts apart: the pickle's length, the pickle, then the texts.
-_HEADER = struct.Struct("<Q")
-
-
 class _TextsApart(pickle.Pickler):
     """Pickles every Text as where its bytes will be in the file, and gathers the bytes."""
 
@@ -115,17 +109,11 @@ def dumps_with_texts_apart(obj: object) -> bytes:
     pickled = io.BytesIO()
     pickler = _TextsApart(pickled)
     pickler.dump(obj)
-    return _HEADER.pack(pickled.tell()) + pickled.getvalue() + pickler.texts.getvalue()
+    return head(pickled.getvalue()) + pickler.texts.getvalue()
 
 
 def load_with_texts_kept(path: Path) -> object:
     """Return what dumps_with_texts_apart wrote into the file at path, its Texts left unread in the file."""
     with path.open("rb") as file:
-        (length,) = _HEADER.unpack(file.read(_HEADER.size))
-        if length > os.fstat(file.fileno()).st_size - _HEADER.size:
-            raise pickle.UnpicklingError(f"{path} is not a file of records")
-        # The pickle is read, not taken from the mapping: the system would count as ours every page
-        # of the mapping read, and the pages around them (up to 64 KB, into the texts).
-        pickled = file.read(length)
-        mapping = MappedFile(file.fileno())
-    return _TextsKept(pickled, mapping, _HEADER.size + length).load()
+        pickled, mapping, texts_at = read_head(file)
+    return _TextsKept(pickled, mapping, texts_at).load()
