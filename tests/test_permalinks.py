@@ -57,7 +57,9 @@ def test_a_former_id_redirects_the_old_url(tmp_path: Path) -> None:
     build_site(project, FIXTURE_TODAY)
     _rename_commitment(project, former_ids="former_ids: [benches-c1]\n")
     build_site(project, FIXTURE_TODAY)
-    assert (project.site / "_redirects").read_text(encoding="utf-8") == "/commitments/benches-c1/ /commitments/benches-paint/ 301\n"
+    redirects = (project.site / "_redirects").read_text(encoding="utf-8").splitlines()
+    assert redirects[0] == "/commitments/benches-c1/ /commitments/benches-paint/ 301"
+    assert [line for line in redirects[1:] if not line.endswith(" 302")] == []  # the rest send gone pages of long lists to the first
     assert project.ledger is not None
     assert {"/commitments/benches-c1/", "/commitments/benches-paint/"} <= {entry.url for entry in read_ledger(project.ledger)}
 

@@ -6,10 +6,12 @@ produce the redirects (written to Netlify's `_redirects` file).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from tracker.errors import ContentError
+from tracker.paging import later_pages_pattern
 from tracker.records import Content
 from tracker.render import RenderedPage, SitePages
 from tracker.urls import commitment_url, recommendation_url, report_url, response_url
@@ -48,8 +50,8 @@ def read_ledger(path: Path) -> tuple[LedgerEntry, ...]:
 
 
 def page_urls(pages: SitePages) -> tuple[str, ...]:
-    """Return every page URL the site publishes, sorted."""
-    return tuple(sorted(pages.urls()))
+    """Return every page URL the site publishes for good, sorted: not the later pages of long lists."""
+    return tuple(sorted(pages.permanent_urls()))
 
 
 def find_redirects(content: Content) -> tuple[Redirect, ...]:
@@ -81,6 +83,11 @@ def ledger_text(ledger: tuple[LedgerEntry, ...], published: tuple[str, ...]) -> 
     return LEDGER_HEADER + "".join(f"{url}\n" for url in sorted({entry.url for entry in ledger} | set(published)))
 
 
-def redirects_file(redirects: tuple[Redirect, ...]) -> RenderedPage:
-    """Return Netlify's _redirects file: one permanent redirect a line."""
-    return RenderedPage("_redirects", "".join(f"{redirect.old_url} {redirect.new_url} 301\n" for redirect in redirects))
+def redirects_file(redirects: tuple[Redirect, ...], list_urls: Sequence[str]) -> RenderedPage:
+    """Return Netlify's _redirects file: one permanent redirect a line, then for each long list, a temporary one.
+
+    A later page of a list that has since shrunk goes to the list's first page. Netlify follows
+    such a rule only where no file exists, so the pages that do exist are served.
+    """
+    permanent = "".join(f"{redirect.old_url} {redirect.new_url} 301\n" for redirect in redirects)
+    return RenderedPage("_redirects", permanent + "".join(f"{later_pages_pattern(url)} {url} 302\n" for url in list_urls))

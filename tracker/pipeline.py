@@ -221,7 +221,7 @@ def plan_site(project: Project, checked: CheckedSite) -> PlannedSite:
     def site_wide_files() -> Iterator[RenderedPage]:
         yield from site_files(model, checked.pages)
         yield site_feed_file(model)
-        yield redirects_file(checked.redirects)
+        yield redirects_file(checked.redirects, checked.pages.list_urls())
 
     data_cache = project.cache / DATA_FOLDER if project.cache else None
     units = plan_units(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -14,6 +14,7 @@ from markupsafe import Markup
 from tracker.assets import Asset
 from tracker.markdown import render_markdown
 from tracker.model import long_date
+from tracker.paging import Pager, pages_of
 from tracker.texts import Text
 from tracker.urls import changes_url, output_path, page_url
 from tracker.views import Link, ReportView, SiteModel
@@ -28,6 +29,7 @@ class PageContext(TypedDict):
     url: str
     breadcrumbs: tuple[Link, ...]
     item: Any
+    pager: Pager[Any] | None  # the page of a long list this page shows, if it shows one
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +144,19 @@ class SitePages:
         """Yield the URL of every page that has one (not the 404 page), in the order of every_page."""
         return (plan.context["url"] for plan in self.every_page() if plan.output_path != "404.html")
 
+    def permanent_urls(self) -> Iterator[str]:
+        """Yield the URLs that must keep working: all but the later pages of long lists, which come and go (paging.py)."""
+        return (plan.context["url"] for plan in self.every_page() if plan.output_path != "404.html" and not _is_later_page(plan))
+
+    def list_urls(self) -> list[str]:
+        """Return the addresses of the long lists (the first page of each), in the order of every_page."""
+        return [pager.list_url for plan in self.site if (pager := plan.context["pager"]) and pager.number == 1]
+
+
+def _is_later_page(plan: PagePlan) -> bool:
+    pager = plan.context["pager"]
+    return pager is not None and pager.number > 1
+
 
 def plan_pages(model: SiteModel) -> SitePages:
     """Plan every page of the site."""
@@ -156,18 +171,18 @@ def plan_site_pages(model: SiteModel) -> list[PagePlan]:
         _plan("/reports/", "reports.html", model, "Reports", "Every report this site follows.", (home,), None),
     ]
     for status in model.statuses:
-        pages.append(
-            _plan(status.url, "status.html", model, f"Commitments: {status.status.label}", status.status.definition, (home,), status)
-        )
+        title = f"Commitments: {status.status.label}"
+        pages += _list_pages(status.url, status.commitments, "status.html", model, title, status.status.definition, (home,), status)
     for body in model.bodies:
         description = f"The commitments {body.body.name} is responsible for, and their current status."
-        pages.append(_plan(body.url, "body.html", model, body.body.name, description, (home,), body))
+        pages += _list_pages(body.url, body.commitments, "body.html", model, body.body.name, description, (home,), body)
     changes = "The latest changes of a commitment’s status and corrections, and every one by year."
     pages.append(_plan(changes_url(), "changes.html", model, "Changes and corrections", changes, (home,), None))
     for year in model.change_years:
         description = f"Every change of a commitment’s status and every correction in {year.year}, newest first."
         crumbs = (home, Link("Changes and corrections", changes_url()))
-        pages.append(_plan(year.url, "changes.html", model, f"Changes and corrections in {year.year}", description, crumbs, year))
+        title = f"Changes and corrections in {year.year}"
+        pages += _list_pages(year.url, year.changes, "changes.html", model, title, description, crumbs, year)
     data = "The tracker’s data as JSON, with its schema, and as CSV files: what each file holds."
     pages.append(_plan("/data/", "data.html", model, "Open data", data, (home,), None))
     for page in model.pages:
@@ -217,8 +232,31 @@ def _plan(
     return PagePlan(output_path(url), template, _context(model, title, description, url, crumbs, item))
 
 
-def _context(model: SiteModel, title: str, description: str | OpeningWords, url: str, crumbs: tuple[Link, ...], item: Any) -> PageContext:
-    return PageContext(site=model, title=title, description=description, url=url, breadcrumbs=crumbs, item=item)
+def _list_pages(
+    url: str, items: Sequence[Any], template: str, model: SiteModel, title: str, description: str, crumbs: tuple[Link, ...], item: Any
+) -> list[PagePlan]:
+    """Plan a long list's pages (paging.py): each after the first is titled with its number, and its crumbs lead to the first."""
+    plans = []
+    for pager in pages_of(url, items):
+        if pager.number == 1:
+            context = _context(model, title, description, url, crumbs, item, pager)
+        else:
+            numbered = f"{title}, page {pager.number} of {pager.count}"
+            context = _context(model, numbered, description, pager.url, (*crumbs, Link(title, url)), item, pager)
+        plans.append(PagePlan(output_path(pager.url), template, context))
+    return plans
+
+
+def _context(
+    model: SiteModel,
+    title: str,
+    description: str | OpeningWords,
+    url: str,
+    crumbs: tuple[Link, ...],
+    item: Any,
+    pager: Pager[Any] | None = None,
+) -> PageContext:
+    return PageContext(site=model, title=title, description=description, url=url, breadcrumbs=crumbs, item=item, pager=pager)
 
 
 def _markdown(text: str | Text) -> Markup:
