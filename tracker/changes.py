@@ -29,7 +29,7 @@ def _status_changes(commitments: tuple[CommitmentView, ...]) -> list[ChangeView]
         return said[labels]
 
     return [
-        ChangeView(update.record.date, "status", update.commitment, description(update.previous_status, update.status), update.url)
+        ChangeView(update.record.date, "status", update.commitment, description(update.previous_status, update.status), update)
         for view in commitments
         for update in view.updates
         if update.status.id != update.previous_status.id

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date
-from functools import lru_cache
 
 from tracker.attention import current_target
 from tracker.changes import LATEST_CHANGES, changes_by_year, find_changes
@@ -22,11 +20,8 @@ from tracker.records import (
     Update,
 )
 from tracker.urls import (
-    badge_url,
     body_url,
-    commitment_feed_url,
     commitment_url,
-    paragraph_url,
     recommendation_url,
     report_feed_url,
     report_url,
@@ -50,6 +45,7 @@ from tracker.views import (
     StatusCount,
     StatusView,
     UpdateView,
+    long_date,
 )
 
 LATEST_UPDATES_ON_HOME = 10
@@ -63,20 +59,11 @@ def build_model(content: Content, preview: bool = False) -> SiteModel:
     updates_by_commitment: dict[str, list[Update]] = defaultdict(list)
     for update in content.updates:
         updates_by_commitment[update.commitment].append(update)
-    recs = {rec.id: rec for rec in content.recommendations}
     responses = {response.id: response for response in content.responses}
-    reports = {report.id: report for report in content.reports}
+    links = _shared_links(content, bodies)
     commitments = tuple(
         _commitment_view(
-            item,
-            updates_by_commitment[item.id],
-            statuses,
-            default_status,
-            bodies,
-            recs,
-            responses[item.response],
-            reports,
-            content.settings,
+            item, updates_by_commitment[item.id], statuses, default_status, bodies, responses[item.response], links, content.settings
         )
         for item in sorted(content.commitments, key=lambda item: item.id)
     )
@@ -86,7 +73,7 @@ def build_model(content: Content, preview: bool = False) -> SiteModel:
     searchable_pages = len(content.reports) + len(content.recommendations) + len(content.responses) + len(content.commitments)
     search_parts = search_index_parts(searchable_pages)
     report_views = tuple(
-        _report_view(report, by_report, bodies, groups, related, search_parts)
+        _report_view(report, by_report, bodies, groups, related, search_parts, links)
         for report in sorted(content.reports, key=lambda report: (-report.published.toordinal(), report.id))
     )
     all_recs = tuple(rec for report in report_views for rec in report.recommendations)
@@ -110,50 +97,59 @@ def build_model(content: Content, preview: bool = False) -> SiteModel:
     )
 
 
+@dataclass(frozen=True)
+class _SharedLinks:
+    """One link to each report, response, recommendation and commitment, shared by every view that shows it."""
+
+    reports: dict[str, Link]
+    responses: dict[str, Link]
+    recommendations: dict[str, Link]
+    commitments: dict[str, Link]
+
+
+def _shared_links(content: Content, bodies: dict[str, Body]) -> _SharedLinks:
+    return _SharedLinks(
+        reports={report.id: Link(report.title, report_url(report.id)) for report in content.reports},
+        responses={
+            response.id: Link(
+                f"{bodies[response.from_body].short_name}'s response of {long_date(response.date)}", response_url(response.id)
+            )
+            for response in content.responses
+        },
+        recommendations={rec.id: Link(f"Recommendation {rec.number}", recommendation_url(rec.id)) for rec in content.recommendations},
+        commitments={item.id: Link(item.title, commitment_url(item.id)) for item in content.commitments},
+    )
+
+
 def _commitment_view(
     item: Commitment,
     updates: list[Update],
     statuses: dict[str, Status],
     default_status: Status,
     bodies: dict[str, Body],
-    recs: dict[str, Recommendation],
     response: Response,
-    reports: dict[str, Report],
+    links: _SharedLinks,
     settings: SiteSettings,
 ) -> CommitmentView:
-    url = commitment_url(item.id)
-    link = Link(item.title, url)
+    link = links.commitments[item.id]
     oldest_first = sorted(updates, key=lambda update: (update.date, update.id))
     previous = [default_status, *(statuses[update.status] for update in oldest_first)][: len(oldest_first)]
     views = tuple(reversed([_update_view(update, before, statuses, link) for update, before in zip(oldest_first, previous, strict=True)]))
-    report = reports[response.report]
     return CommitmentView(
         record=item,
-        url=url,
         status=views[0].status if views else default_status,
         status_date=views[0].record.date if views else None,
         updates=views,
         owner=bodies[item.owner],
-        owner_url=body_url(item.owner),
-        recommendations=tuple(Link(f"Recommendation {recs[rec_id].number}", recommendation_url(rec_id)) for rec_id in item.recommendations),
-        report=Link(report.title, report_url(report.id)),
-        response=Link(f"{bodies[response.from_body].short_name}'s response of {long_date(response.date)}", response_url(response.id)),
-        quote_url=paragraph_url(response.id, item.paragraph),
-        target_url=paragraph_url(response.id, item.target.paragraph) if item.target else None,
+        recommendations=tuple(links.recommendations[rec_id] for rec_id in item.recommendations),
+        report=links.reports[response.report],
+        response=links.responses[response.id],
         target_date=current_target(item),
         target_changes=tuple(sorted(item.target_changes, key=lambda change: change.changed_on)),
         last_checked=max((check.checked_on for check in item.checks), default=None),
-        citation=_citation(settings, f"“{item.title}” (commitment {item.id})", views[0].record.date if views else None, url),
-        feed_url=commitment_feed_url(item.id),
-        badge_url=badge_url(item.id),
         response_date=response.date,
+        settings=settings,
     )
-
-
-def _citation(settings: SiteSettings, what: str, as_at: date | None, url: str) -> str:
-    """Return a plain-text citation: site, item, as-at date of its latest update, permalink."""
-    when = f"as at {long_date(as_at)}" if as_at else "no public update found"
-    return f"{settings.title}, {what}, {when}. {settings.base_url}{url}"
 
 
 def _update_view(update: Update, previous: Status, statuses: dict[str, Status], commitment: Link) -> UpdateView:
@@ -216,24 +212,24 @@ def _report_view(
     groups: _CommitmentGroups,
     related: dict[str, tuple[Link, ...]],
     search_parts: int,
+    links: _SharedLinks,
 ) -> ReportView:
     content = parts.content
     report_recs = sorted(parts.recommendations[report.id], key=lambda rec: rec.number)
-    rec_numbers = {rec.id: rec.number for rec in report_recs}
     responses = tuple(
-        _response_view(response, bodies, report, tuple(parts.commitments_by_response[response.id]), rec_numbers)
+        _response_view(response, bodies, tuple(parts.commitments_by_response[response.id]), links)
         for response in sorted(parts.responses[report.id], key=lambda response: (response.date, response.id))
     )
     recs = tuple(
         _recommendation_view(
             rec,
-            report,
             bodies,
             content.stances,
             responses,
             groups.by_recommendation.get(recommendation_url(rec.id), ()),
             content.settings,
             related[rec.id],
+            links,
         )
         for rec in report_recs
     )
@@ -261,45 +257,40 @@ def _owner_counts(commitments: tuple[CommitmentView, ...]) -> tuple[OwnerCount, 
     )
 
 
-def _response_view(
-    response: Response, bodies: dict[str, Body], report: Report, commitments: tuple[Commitment, ...], rec_numbers: dict[str, int]
-) -> ResponseView:
+def _response_view(response: Response, bodies: dict[str, Body], commitments: tuple[Commitment, ...], links: _SharedLinks) -> ResponseView:
     answers: dict[int, list[Link]] = defaultdict(list)
     for answer in response.answers:
         for number in answer.paragraphs:
-            answers[number].append(Link(f"Recommendation {rec_numbers[answer.recommendation]}", recommendation_url(answer.recommendation)))
+            answers[number].append(links.recommendations[answer.recommendation])
     quoted: dict[int, list[Link]] = defaultdict(list)
     for item in commitments:
         if item.response == response.id:
-            quoted[item.paragraph].append(Link(item.title, commitment_url(item.id)))
+            quoted[item.paragraph].append(links.commitments[item.id])
     disputed: dict[int, list[str]] = defaultdict(list)
     for dispute in response.disputes:
         disputed[dispute.paragraph].append(dispute.quote)
     paragraphs = tuple(
         ParagraphView(
             record=paragraph,
-            anchor=f"p{paragraph.number}",
-            url=paragraph_url(response.id, paragraph.number),
+            response_id=response.id,
             answers=tuple(answers[paragraph.number]),
             commitments=tuple(quoted[paragraph.number]),
             disputes=tuple(disputed[paragraph.number]),
         )
         for paragraph in response.paragraphs
     )
-    return ResponseView(
-        response, response_url(response.id), bodies[response.from_body], Link(report.title, report_url(report.id)), paragraphs
-    )
+    return ResponseView(response, response_url(response.id), bodies[response.from_body], links.reports[response.report], paragraphs)
 
 
 def _recommendation_view(
     rec: Recommendation,
-    report: Report,
     bodies: dict[str, Body],
     stances: tuple[Stance, ...],
     responses: tuple[ResponseView, ...],
     commitments: tuple[CommitmentView, ...],
     settings: SiteSettings,
     related: tuple[Link, ...],
+    links: _SharedLinks,
 ) -> RecommendationView:
     stance = next(stance for stance in stances if stance.is_default)
     answering: tuple[ParagraphView, ...] = ()
@@ -309,22 +300,18 @@ def _recommendation_view(
             if answer.recommendation == rec.id and not _is_default(answer.stance, stances):
                 stance = next(item for item in stances if item.id == answer.stance)
                 answering = tuple(paragraph for paragraph in response.paragraphs if paragraph.record.number in answer.paragraphs)
-                response_link = Link(f"{response.from_body.short_name}'s response of {long_date(response.record.date)}", response.url)
-    rec_url = recommendation_url(rec.id)
-    as_at = max((view.status_date for view in commitments if view.status_date), default=None)
+                response_link = links.responses[response.record.id]
     return RecommendationView(
         record=rec,
-        url=rec_url,
-        heading=f"Recommendation {rec.number}",
-        report=Link(report.title, report_url(report.id)),
+        report=links.reports[rec.report],
         addressed_to=tuple(bodies[body_id] for body_id in rec.addressed_to),
         stance=stance,
         response=response_link,
         answer_paragraphs=answering,
         commitments=commitments,
-        as_at=as_at,
-        citation=_citation(settings, f"Recommendation {rec.number} of “{report.title}” ({rec.id})", as_at, rec_url),
+        as_at=max((view.status_date for view in commitments if view.status_date), default=None),
         related=related,
+        settings=settings,
     )
 
 
@@ -382,9 +369,3 @@ def related_links(content: Content) -> dict[str, tuple[Link, ...]]:
             links[rec.id].append(Link(f"{forward} Recommendation {other.number} of “{titles[other.report]}”", recommendation_url(other.id)))
             links[other.id].append(Link(f"{backward} Recommendation {rec.number} of “{titles[rec.report]}”", recommendation_url(rec.id)))
     return {rec_id: tuple(sorted(items, key=lambda link: link.url)) for rec_id, items in links.items()}
-
-
-@lru_cache(maxsize=4096)  # the lists of every commitment and change write the same dates many times
-def long_date(value: date) -> str:
-    """Return a date as GOV.UK writes it: 4 December 2013."""
-    return f"{value.day} {value:%B %Y}"

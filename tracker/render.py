@@ -13,11 +13,10 @@ from markupsafe import Markup
 
 from tracker.assets import Asset
 from tracker.markdown import render_markdown
-from tracker.model import long_date
 from tracker.paging import Pager, pages_of
 from tracker.texts import Text
 from tracker.urls import changes_url, output_path, page_url
-from tracker.views import Link, ReportView, SiteModel
+from tracker.views import Link, ReportView, SiteModel, long_date
 
 
 class PageContext(TypedDict):
