@@ -35,7 +35,7 @@ from tracker.records import Content
 from tracker.render import PagePlan, RenderedPage, SitePages, compile_templates, make_environment, plan_pages, read_templates, render_page
 from tracker.search import index_search, plan_index_parts
 from tracker.sitemap import site_files
-from tracker.units import Unit, plan_units
+from tracker.units import Unit, folder_digests, plan_units
 from tracker.validate import validate_content
 from tracker.views import SiteModel
 from tracker.write import Output, write_site, write_text_if_changed
@@ -121,7 +121,7 @@ class CheckedSite:
     ledger: tuple[LedgerEntry, ...]
     published: tuple[str, ...]
     redirects: tuple[Redirect, ...]
-    digests: dict[str, str]  # each content file's path and a hash of its bytes
+    digests: dict[str, str]  # a hash of each report folder's files, and of those outside reports/ (under "")
 
 
 @collector_paused
@@ -149,7 +149,7 @@ def check_site(project: Project, today: date, options: BuildOptions = BuildOptio
     published, redirects = page_urls(pages), find_redirects(content)
     if ledger_errors := check_ledger(LEDGER_NAME, ledger, published, redirects):
         raise ContentErrors(ledger_errors)
-    digests = {file.path: file.digest for file in loaded.files}
+    digests = folder_digests((file.path, file.digest) for file in loaded.files)
     return CheckedSite(model, pages, tuple(sorted(warnings)), ledger, published, redirects, digests)
 
 
