@@ -31,7 +31,7 @@ class Redirect:
     new_url: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LedgerEntry:
     """One published URL and the line of the ledger it stands on."""
 
