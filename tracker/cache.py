@@ -20,9 +20,10 @@ from __future__ import annotations
 import copy
 import hashlib
 import os
+import pickle
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import version
@@ -31,13 +32,14 @@ from pathlib import Path
 import orjson
 
 from tracker.load import FileStamp, SourceFile, report_folder
-from tracker.texts import dumps_with_texts_apart, load_with_texts_kept
+from tracker.mapped import head, read_pickle
+from tracker.texts import dumps_with_texts_apart, load_texts_kept_from
 
 CACHE_FOLDER = ".tracker-cache"
 RECORDS_FOLDER = "records"
 DATA_FOLDER = "data"
 OUTPUTS_FILE = "outputs.json"
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 # Output and records depend on these libraries' versions as much as on the tracker's code.
@@ -75,22 +77,27 @@ class RecordCache:
     It also keeps each file's stamp (modification time, size, inode) with its hash, so that an
     unchanged file need not be read to know its hash. On disk there is one file per report folder
     (and one for the files outside reports/), so that saving after an edit rewrites one small file.
+    Each file holds first its index (each file's stamp and hash), then its records, then their
+    long texts. The indexes of every folder are read before any records: they are thrown away
+    after the check, and read among the records, which stay, they left 36 MB of holes at 10,000
+    recommendations that the process could not give back.
     """
 
     def __init__(self, folder: Path | None, read_earlier: bool = True) -> None:
         """Read the records earlier builds saved in folder (unless told not to: a cold build's reader knows there are none)."""
         self.folder = folder
         self._began = time.time_ns()  # every stamp this check takes is taken after this moment
-        self._earlier: dict[tuple[str, str], object] = {}
-        self._stamps: dict[str, tuple[FileStamp, str]] = {}
-        self._groups: dict[str, _Stored] = {}  # as on disk, by group
-        for group, stored in (_read_groups(folder / RECORDS_FOLDER) if folder and read_earlier else {}).items():
-            self._groups[group] = stored
-            self._earlier.update(stored.records)
-            trusted_before = stored.taken_after_ns - _STAMP_MARGIN_NS
-            self._stamps.update((path, seen) for path, seen in stored.stamps.items() if seen[0].ctime_ns < trusted_before)
-        self._now: dict[tuple[str, str], object] = {}
-        self._now_stamps: dict[str, tuple[FileStamp, str]] = {}
+        self._indexes = _read_indexes(folder / RECORDS_FOLDER) if folder and read_earlier else {}  # as on disk, by group
+        self._seen: dict[str, Seen] = {}  # every indexed file's stamp and hash
+        self._stamps: dict[str, tuple[FileStamp, str]] = {}  # the files whose stamps can be trusted
+        for index in self._indexes.values():
+            self._seen.update(index.files)
+            self._stamps.update(_trusted(index.files, index.taken_after_ns))
+        self._earlier: dict[str, object] = {}  # by path: the record of the bytes whose hash _seen holds
+        for records in _read_records(folder / RECORDS_FOLDER, self._indexes) if folder else ():
+            self._earlier.update(records)
+        self._now: dict[str, object] = {}
+        self._now_seen: dict[str, Seen] = {}
 
     def knows_nothing(self) -> bool:
         """Whether no earlier build's records were read (a first build, or one by other code)."""
@@ -98,7 +105,8 @@ class RecordCache:
 
     def knows(self, path: str, digest: str) -> bool:
         """Whether an earlier build validated this file with exactly these bytes."""
-        return (path, digest) in self._earlier
+        seen = self._seen.get(path)
+        return seen is not None and seen[1] == digest and path in self._earlier
 
     def seen_unchanged(self, path: str, stamp: FileStamp) -> tuple[FileStamp, str] | None:
         """Return the stamp and the hash of the file's bytes an earlier build saw, if it saw this very stamp."""
@@ -107,69 +115,91 @@ class RecordCache:
 
     def recall(self, file: SourceFile) -> object | None:
         """Return the file's record from an earlier build, or None."""
-        return self._earlier.get((file.path, file.digest))
+        return self._earlier.get(file.path) if self.knows(file.path, file.digest) else None
 
     def keep(self, file: SourceFile, record: object) -> None:
         """Remember a record this build validated."""
-        self._now[(file.path, file.digest)] = record
-        if file.stamp:
-            self._now_stamps[file.path] = (file.stamp, file.digest)
+        self._now[file.path] = record
+        self._now_seen[file.path] = (file.stamp, file.digest)
 
     def reading_only(self) -> RecordCache:
         """Return a cache that recalls what this one does, and keeps what it is given to itself (a check whose records are thrown away)."""
         reader = copy.copy(self)
-        reader.folder, reader._now, reader._now_stamps = None, {}, {}
+        reader.folder, reader._now, reader._now_seen = None, {}, {}
         return reader
 
     def advance(self) -> None:
         """Make this check's records the earlier ones of the next check (the live preview keeps them in memory)."""
-        trusted_before = self._began - _STAMP_MARGIN_NS
-        self._began = time.time_ns()
-        self._earlier, self._now = self._now, {}
-        self._stamps = {path: seen for path, seen in self._now_stamps.items() if seen[0].ctime_ns < trusted_before}
-        self._now_stamps = {}
+        began, self._began = self._began, time.time_ns()
+        self._earlier, self._seen, self._now, self._now_seen = self._now, self._now_seen, {}, {}
+        self._stamps = dict(_trusted(self._seen, began))
 
     def save(self, forget_others: bool = True) -> None:
         """Write the records of this build's groups whose files changed, and forget the groups that are gone (unless told not to)."""
         if self.folder is None:
             return
-        grouped: dict[str, _Stored] = {}
-        for (path, digest), record in self._now.items():
-            stored = grouped.setdefault(report_folder(path) or "", _Stored(self._began))
-            stored.records[(path, digest)] = record
-            if path in self._now_stamps:
-                stored.stamps[path] = self._now_stamps[path]
+        indexes: dict[str, _Index] = {}
+        records: dict[str, dict[str, object]] = {}
+        for path, record in self._now.items():
+            group = report_folder(path) or ""
+            indexes.setdefault(group, _Index(self._began)).files[path] = self._now_seen[path]
+            records.setdefault(group, {})[path] = record
         folder = self.folder / RECORDS_FOLDER
-        for group, stored in grouped.items():
-            earlier = self._groups.get(group)
-            if earlier is None or earlier.records.keys() != stored.records.keys() or earlier.stamps != stored.stamps:
-                _write_atomically(folder / _group_file(group), dumps_with_texts_apart((code_digest(), group, stored)))
-        for group in self._groups.keys() - grouped.keys() if forget_others else ():
+        for group, index in indexes.items():
+            earlier = self._indexes.get(group)
+            if earlier is None or earlier.files != index.files:
+                kept = pickle.dumps((code_digest(), group, index), protocol=pickle.HIGHEST_PROTOCOL)
+                _write_atomically(folder / _group_file(group), head(kept) + dumps_with_texts_apart(records[group]))
+        for group in self._indexes.keys() - indexes.keys() if forget_others else ():
             (folder / _group_file(group)).unlink(missing_ok=True)
 
 
+Seen = tuple[FileStamp | None, str]  # a file's stamp (None for a link) and the hash of its bytes
+
+
 @dataclass(frozen=True)
-class _Stored:
+class _Index:
     taken_after_ns: int = 0  # when the check that took these stamps began
-    records: dict[tuple[str, str], object] = field(default_factory=dict)
-    stamps: dict[str, tuple[FileStamp, str]] = field(default_factory=dict)
+    files: dict[str, Seen] = field(default_factory=dict)
+
+
+def _trusted(files: dict[str, Seen], taken_after_ns: int) -> Iterator[tuple[str, tuple[FileStamp, str]]]:
+    """Yield the files whose stamps, taken after taken_after_ns, can be trusted: not changed just before (_STAMP_MARGIN_NS)."""
+    for path, (stamp, digest) in files.items():
+        if stamp and stamp.ctime_ns < taken_after_ns - _STAMP_MARGIN_NS:
+            yield path, (stamp, digest)
 
 
 def _group_file(group: str) -> str:
     return hashlib.blake2b(group.encode("utf-8"), digest_size=8).hexdigest() + ".pickle"
 
 
-def _read_groups(folder: Path) -> dict[str, _Stored]:
-    groups = {}
+def _read_indexes(folder: Path) -> dict[str, _Index]:
+    """Return the index at the head of each group's file that this code wrote, by group."""
+    indexes = {}
     for path in sorted(folder.glob("*.pickle")):
         try:
-            loaded = load_with_texts_kept(path)
+            with path.open("rb") as file:
+                loaded = pickle.loads(read_pickle(file))
         except Exception:
             continue
         match loaded:
-            case (str() as code, str() as group, _Stored() as stored) if code == code_digest() and path.name == _group_file(group):
-                groups[group] = stored
-    return groups
+            case (str() as code, str() as group, _Index() as index) if code == code_digest() and path.name == _group_file(group):
+                indexes[group] = index
+    return indexes
+
+
+def _read_records(folder: Path, indexes: dict[str, _Index]) -> Iterator[dict[str, object]]:
+    """Yield the records of each group whose index was read, each checked to be those its index lists."""
+    for group, index in indexes.items():
+        try:
+            with (folder / _group_file(group)).open("rb") as file:
+                read_pickle(file)  # the index, read already
+                records = load_texts_kept_from(file)
+        except Exception:
+            continue
+        if isinstance(records, dict) and records.keys() == index.files.keys():
+            yield records
 
 
 OutputStamp = tuple[int, int, int]  # a written file's size, modification time (ns) and inode

@@ -101,14 +101,19 @@ def head(pickled: bytes) -> bytes:
 
 
 def read_head(file: BinaryIO) -> tuple[bytes, MappedFile, int]:
-    """Return the pickle at the head of the open file, the whole file mapped, and where the bytes after the pickle start.
+    """Return the pickle at the file's position (a head), the whole file mapped, and where the bytes after the pickle start.
 
     The pickle is read, not taken from the mapping: the system would count as the process's every
     page of the mapping read, and the pages around them (up to 64 KB, into the bytes after it).
-    Raise ValueError if the file cannot be one with a head.
+    Raise ValueError if the file cannot hold a head there.
     """
+    pickled = read_pickle(file)
+    return pickled, MappedFile(file.fileno()), file.tell()
+
+
+def read_pickle(file: BinaryIO) -> bytes:
+    """Return the pickle of the head at the file's position, leaving the file after it; raise ValueError if there is none."""
     (length,) = _LENGTH.unpack(file.read(_LENGTH.size))
-    if length > os.fstat(file.fileno()).st_size - _LENGTH.size:
+    if length > os.fstat(file.fileno()).st_size - file.tell():
         raise ValueError("not a file with a head")
-    pickled = file.read(length)
-    return pickled, MappedFile(file.fileno()), _LENGTH.size + length
+    return file.read(length)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import pickle
 from pathlib import Path
+from typing import BinaryIO
 
 from tracker.mapped import MappedFile, head, read_head
 
@@ -115,5 +116,10 @@ def dumps_with_texts_apart(obj: object) -> bytes:
 def load_with_texts_kept(path: Path) -> object:
     """Return what dumps_with_texts_apart wrote into the file at path, its Texts left unread in the file."""
     with path.open("rb") as file:
-        pickled, mapping, texts_at = read_head(file)
+        return load_texts_kept_from(file)
+
+
+def load_texts_kept_from(file: BinaryIO) -> object:
+    """Return what dumps_with_texts_apart wrote into the open file, from its position on; its Texts are left unread in the file."""
+    pickled, mapping, texts_at = read_head(file)
     return _TextsKept(pickled, mapping, texts_at).load()
