@@ -9,12 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from tests.helpers import FIXTURE_TODAY, add_report_copy, files_read_here
 from tracker.cache import RecordCache, output_stamp, read_outputs
 from tracker.data import report_part
-from tracker.data_parts import ReportPart
+from tracker.data_parts import ReportPart, sort_bytes
 from tracker.errors import ContentErrors
+from tracker.mapped import read_pickle
 from tracker.pipeline import BuildOptions, Project, build_site, check_site
 from tracker.write import WorkerStopped
 
@@ -145,6 +148,22 @@ def test_a_kept_part_of_the_open_data_cut_short_is_made_again(project: Project, 
     assert _tree(project.site) == _full_build(project, tmp_path / "full")
 
 
+_SORT_KEY_PARTS = (st.dates(), st.integers(min_value=-(2**63), max_value=2**63 - 1), st.text())
+
+
+def _keys_of_one_shape(shape: list[int]) -> st.SearchStrategy[list[tuple[object, ...]]]:
+    """Keys whose parts have the types shape gives, position by position, some cut short."""
+    whole = st.tuples(*(_SORT_KEY_PARTS[kind] for kind in shape))
+    return st.lists(st.tuples(whole, st.integers(0, len(shape))).map(lambda key_and_length: key_and_length[0][: key_and_length[1]]))
+
+
+@given(st.lists(st.integers(0, 2), min_size=1, max_size=3).flatmap(_keys_of_one_shape))
+@example([("a", 1), ("a\x00", 0), ("a\x01", -1), ("", 2)])  # a string, then another part: the string must end
+def test_kept_items_sort_by_their_keys_bytes_as_by_their_keys(keys: list[tuple[object, ...]]) -> None:
+    """The open data's kept items are merged by their keys as bytes: dates, integers and strings (with a zero byte, or one a prefix of another)."""
+    assert sorted(keys, key=sort_bytes) == sorted(keys)  # type: ignore[type-var]
+
+
 def test_the_kept_part_of_the_open_data_of_a_removed_report_is_deleted(project: Project) -> None:
     build_site(project, FIXTURE_TODAY)
     assert project.cache is not None
@@ -201,6 +220,19 @@ def test_an_edit_rewrites_the_cached_records_of_its_report_folder_only(project: 
     after = {path.name: path.stat().st_mtime_ns for path in (project.cache / "records").iterdir()}
     assert after.keys() == before.keys()
     assert len([name for name in after if after[name] != before[name]]) == 1
+
+
+def test_records_cut_short_after_their_index_are_read_again_from_the_content(project: Project, tmp_path: Path) -> None:
+    build_site(project, FIXTURE_TODAY)
+    assert project.cache is not None
+    for path in (project.cache / "records").iterdir():
+        with path.open("rb") as file:
+            read_pickle(file)  # the index: the stamps and hashes of the folder's files
+            index_end = file.tell()
+        path.write_bytes(path.read_bytes()[: index_end + 10])
+    EDITS["an update's words"](project.content.parent)
+    build_site(project, FIXTURE_TODAY)
+    assert _tree(project.site) == _full_build(project, tmp_path / "full")
 
 
 def test_a_build_with_other_options_is_not_reused_by_a_plain_one(project: Project, tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ import heapq
 import os
 import pickle
 import shutil
+import struct
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
@@ -63,12 +64,13 @@ class ReportParts:
             for gone in {entry.name for entry in os.scandir(self.folder)} - {report.record.id for report in self.reports}:
                 shutil.rmtree(self.folder / gone, ignore_errors=True)
 
-    def _items(self, report: ReportView, kind: str, form: str) -> Iterable[tuple[SortKey, bytes]]:
+    def _items(self, report: ReportView, kind: str, form: str) -> Iterable[tuple[bytes, bytes]]:
+        """Return the report's items of one kind in one format, each with its sort key as bytes (sort_bytes)."""
         report_id = report.record.id
         if self.folder is None or report_id not in self.keys:
             if report_id not in self._in_memory:
                 self._in_memory[report_id] = self.make(report)
-            return self._in_memory[report_id][kind, form]
+            return ((sort_bytes(key), item) for key, item in self._in_memory[report_id][kind, form])
         path = self.folder / report_id / f"{kind}.{form}"
         stored = _read_items(path, self.keys[report_id])
         if stored is not None:
@@ -77,24 +79,46 @@ class ReportParts:
         forget_read_texts()  # the report's texts, read to make its part
         for (each_kind, each_form), items in part.items():
             _write_items(self.folder / report_id / f"{each_kind}.{each_form}", self.keys[report_id], items)
-        return _read_items(path, self.keys[report_id]) or part[kind, form]
+        return _read_items(path, self.keys[report_id]) or [(sort_bytes(key), item) for key, item in part[kind, form]]
 
 
-# A kept part's file: at its head (mapped.py), a pickle of its key, the items' sort keys and where
-# each item's bytes end; then the items' bytes, one after another.
+def sort_bytes(key: SortKey) -> bytes:
+    """Return bytes that sort as the key does, so that a kept item's key can be compared as read from its file.
+
+    Each part is tagged by its type; a date is its day number, an integer eight bytes, a string
+    its UTF-8 bytes, ended by two zero bytes (a zero byte in it is followed by 0xFF), so that a
+    string sorts before any longer one it begins.
+    """
+    parts = []
+    for part in key:
+        if isinstance(part, date):
+            parts.append(b"\x01" + part.toordinal().to_bytes(4, "big"))
+        elif isinstance(part, int):
+            parts.append(b"\x02" + (part + 2**63).to_bytes(8, "big"))
+        else:
+            parts.append(b"\x03" + part.encode("utf-8").replace(b"\x00", b"\x00\xff") + b"\x00\x00")
+    return b"".join(parts)
+
+
+# A kept part's file: at its head (mapped.py), a pickle of its key, how many items it holds and
+# the length of what follows; then each item: the lengths of its sort key (sort_bytes) and of its
+# bytes, then both. Nothing of the items is held in memory but the one being merged.
+_LENGTHS = struct.Struct(">II")
 
 
 class _KeptItems:
     """A report's items of one kind and format, read from their file as they are iterated."""
 
-    def __init__(self, sort_keys: list[SortKey], ends: list[int], mapping: MappedFile, start: int) -> None:
-        self.sort_keys, self.ends, self.mapping, self.start = sort_keys, ends, mapping, start
+    def __init__(self, count: int, mapping: MappedFile, start: int) -> None:
+        self.count, self.mapping, self.start = count, mapping, start
 
-    def __iter__(self) -> Iterator[tuple[SortKey, bytes]]:
-        start = self.start
-        for sort_key, end in zip(self.sort_keys, self.ends, strict=True):
-            yield sort_key, self.mapping[start : self.start + end]
-            start = self.start + end
+    def __iter__(self) -> Iterator[tuple[bytes, bytes]]:
+        at = self.start
+        for _ in range(self.count):
+            key_length, item_length = _LENGTHS.unpack(self.mapping[at : at + _LENGTHS.size])
+            key_at = at + _LENGTHS.size
+            at = key_at + key_length + item_length
+            yield self.mapping[key_at : key_at + key_length], self.mapping[key_at + key_length : at]
 
     def forget(self) -> None:
         """Give back the memory of the items read so far."""
@@ -106,12 +130,12 @@ def _read_items(path: Path, key: str) -> _KeptItems | None:
     try:
         with path.open("rb") as file:
             pickled, mapping, items_at = read_head(file)
-        stored_key, sort_keys, ends = pickle.loads(pickled)
-        if stored_key != key or mapping.size != items_at + (ends[-1] if ends else 0) or ends != sorted(ends):
+        stored_key, count, length = pickle.loads(pickled)
+        if stored_key != key or mapping.size != items_at + length:
             return None  # made from other inputs, cut short, or not one of ours
     except Exception:  # missing, or not one of ours: made again
         return None
-    return _KeptItems(sort_keys, ends, mapping, items_at)
+    return _KeptItems(count, mapping, items_at)
 
 
 def _write_items(path: Path, key: str, items: Items) -> None:
@@ -119,17 +143,18 @@ def _write_items(path: Path, key: str, items: Items) -> None:
 
     A preview and a build may race: one may even delete the folder of a report the other's content no longer has.
     """
-    ends, end = [], 0
-    for _, item in items:
-        end += len(item)
-        ends.append(end)
-    pickled = pickle.dumps((key, [sort_key for sort_key, _ in items], ends), protocol=pickle.HIGHEST_PROTOCOL)
+    encoded = [(sort_bytes(sort_key), item) for sort_key, item in items]
+    length = sum(_LENGTHS.size + len(sort_key) + len(item) for sort_key, item in encoded)
+    pickled = pickle.dumps((key, len(encoded), length), protocol=pickle.HIGHEST_PROTOCOL)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
         with os.fdopen(handle, "wb") as file:
             file.write(head(pickled))
-            file.writelines(item for _, item in items)
+            for sort_key, item in encoded:
+                file.write(_LENGTHS.pack(len(sort_key), len(item)))
+                file.write(sort_key)
+                file.write(item)
         os.replace(temporary, path)
     except OSError:  # not kept: made again next time
         return
