@@ -32,8 +32,10 @@ RECORD_KINDS = ("reports", "recommendations", "responses", "commitments", "updat
 SortKey = tuple[str | int | date, ...]  # what the files list the kind of record by (items.py)
 Items = list[tuple[SortKey, bytes]]  # one kind of record in one format, in the files' order
 ReportPart = dict[tuple[str, str], Items]  # by kind of record and format
-# The items read back between two givings back of their memory (_KeptItems.forget).
-_MERGED_BETWEEN_FORGETTING = 4096
+# How much of a kept part is read at a time as it is merged: the system counts as the process's
+# whole pages of a mapped file, as many as 1 MB around each byte read (large folios), so each part
+# is read a piece at a time into memory, and its mapping given back after each piece.
+_PIECE_BYTES = 16384
 
 
 class ReportParts:
@@ -51,12 +53,8 @@ class ReportParts:
     def merged(self, kind: str, form: str) -> Iterator[bytes]:
         """Yield one kind of record in one format, from every report, in the files' order."""
         every_report = [self._items(report, kind, form) for report in self.reports]
-        kept = [items for items in every_report if isinstance(items, _KeptItems)]
-        for count, (_, item) in enumerate(heapq.merge(*every_report, key=itemgetter(0)), start=1):
+        for _, item in heapq.merge(*every_report, key=itemgetter(0)):
             yield item
-            if count % _MERGED_BETWEEN_FORGETTING == 0:
-                for items in kept:
-                    items.forget()
 
     def remove_others(self) -> None:
         """Delete the kept parts of reports that are no longer in the site."""
@@ -113,16 +111,28 @@ class _KeptItems:
         self.count, self.mapping, self.start = count, mapping, start
 
     def __iter__(self) -> Iterator[tuple[bytes, bytes]]:
-        at = self.start
+        pieces = _Pieces(self.mapping, self.start)
         for _ in range(self.count):
-            key_length, item_length = _LENGTHS.unpack(self.mapping[at : at + _LENGTHS.size])
-            key_at = at + _LENGTHS.size
-            at = key_at + key_length + item_length
-            yield self.mapping[key_at : key_at + key_length], self.mapping[key_at + key_length : at]
+            key_length, item_length = _LENGTHS.unpack(pieces.read(_LENGTHS.size))
+            yield pieces.read(key_length), pieces.read(item_length)
 
-    def forget(self) -> None:
-        """Give back the memory of the items read so far."""
-        self.mapping.forget()
+
+class _Pieces:
+    """Reads a mapped file from a place on, _PIECE_BYTES at a time, giving back the mapping's memory after each piece."""
+
+    def __init__(self, mapping: MappedFile, start: int) -> None:
+        self.mapping, self.at = mapping, start  # self.at: where in the file the piece ends
+        self.piece, self.used = b"", 0
+
+    def read(self, length: int) -> bytes:
+        if self.used + length > len(self.piece):
+            wanted = max(length - (len(self.piece) - self.used), _PIECE_BYTES)
+            self.piece = self.piece[self.used :] + self.mapping[self.at : self.at + wanted]
+            self.at, self.used = self.at + wanted, 0
+            self.mapping.forget()
+        read = self.piece[self.used : self.used + length]
+        self.used += length
+        return read
 
 
 def _read_items(path: Path, key: str) -> _KeptItems | None:
