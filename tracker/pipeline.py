@@ -140,6 +140,8 @@ def check_site(project: Project, today: date, options: BuildOptions = BuildOptio
         raise ContentErrors([*loaded.errors, *errors])
     if records is None:
         known.save()
+    digests = folder_digests((file.path, file.digest) for file in loaded.files)
+    del loaded, known  # the files as read, and (unless the caller keeps it) the cache's index: the model reuses their memory
     warnings = find_warnings(content, today)
     if options.strict and warnings:
         raise ContentErrors(warnings)
@@ -149,7 +151,6 @@ def check_site(project: Project, today: date, options: BuildOptions = BuildOptio
     published, redirects = page_urls(pages), find_redirects(content)
     if ledger_errors := check_ledger(LEDGER_NAME, ledger, published, redirects):
         raise ContentErrors(ledger_errors)
-    digests = folder_digests((file.path, file.digest) for file in loaded.files)
     return CheckedSite(model, pages, tuple(sorted(warnings)), ledger, published, redirects, digests)
 
 
