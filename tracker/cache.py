@@ -31,7 +31,7 @@ from pathlib import Path
 
 import orjson
 
-from tracker.load import FileStamp, SourceFile, report_folder
+from tracker.load import FileStamp, SourceFile, report_folder, stamp_ctime_ns
 from tracker.mapped import head, read_pickle
 from tracker.texts import dumps_with_texts_apart, load_texts_kept_from
 
@@ -39,7 +39,7 @@ CACHE_FOLDER = ".tracker-cache"
 RECORDS_FOLDER = "records"
 DATA_FOLDER = "data"
 OUTPUTS_FILE = "outputs.json"
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 
 
 # Output and records depend on these libraries' versions as much as on the tracker's code.
@@ -166,7 +166,7 @@ class _Index:
 def _trusted(files: dict[str, Seen], taken_after_ns: int) -> Iterator[tuple[str, tuple[FileStamp, str]]]:
     """Yield the files whose stamps, taken after taken_after_ns, can be trusted: not changed just before (_STAMP_MARGIN_NS)."""
     for path, (stamp, digest) in files.items():
-        if stamp and stamp.ctime_ns < taken_after_ns - _STAMP_MARGIN_NS:
+        if stamp and stamp_ctime_ns(stamp) < taken_after_ns - _STAMP_MARGIN_NS:
             yield path, (stamp, digest)
 
 

@@ -6,10 +6,11 @@ import hashlib
 import os
 import re
 import stat
+import struct
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple, Protocol
+from typing import Protocol
 
 from tracker.errors import ContentError
 from tracker.yaml_strict import YamlList, YamlMap, YamlProblem, parse_yaml, problem_to_error
@@ -40,13 +41,17 @@ def _pattern_regex(pattern: str) -> str:
 _KIND_REGEX = re.compile("|".join(f"(?P<{kind}>{_pattern_regex(pattern)})" for kind, pattern in KIND_PATTERNS))
 
 
-class FileStamp(NamedTuple):
-    """What tells, without reading a file, that it has not changed (as git does)."""
+# What tells, without reading a file, that it has not changed (as git does): its modification
+# time, its change time (which changes with any change to the file, even one that keeps its
+# modification time), size and inode, packed as bytes: 65 bytes of memory, where four integers
+# in a named tuple took 216 (91,000 of them at 10,000 recommendations).
+FileStamp = bytes
+_STAMP = struct.Struct("<qqqq")
 
-    mtime_ns: int
-    ctime_ns: int  # changes with any change to the file, even one that keeps its modification time
-    size: int
-    inode: int
+
+def stamp_ctime_ns(stamp: FileStamp) -> int:
+    """Return the change time a stamp holds, in nanoseconds."""
+    return int(_STAMP.unpack(stamp)[1])
 
 
 def file_stamp(path: str | Path) -> FileStamp | None:
@@ -55,7 +60,7 @@ def file_stamp(path: str | Path) -> FileStamp | None:
         found = os.lstat(path)
     except OSError:
         return None
-    return FileStamp(found.st_mtime_ns, found.st_ctime_ns, found.st_size, found.st_ino) if stat.S_ISREG(found.st_mode) else None
+    return _STAMP.pack(found.st_mtime_ns, found.st_ctime_ns, found.st_size, found.st_ino) if stat.S_ISREG(found.st_mode) else None
 
 
 @dataclass(frozen=True, slots=True)
