@@ -17,7 +17,7 @@ from tracker.cache import RecordCache, output_stamp, read_outputs
 from tracker.data import report_part
 from tracker.data_parts import ReportPart, sort_bytes
 from tracker.errors import ContentErrors
-from tracker.mapped import read_pickle
+from tracker.mapped import read_pickled
 from tracker.pipeline import BuildOptions, Project, build_site, check_site
 from tracker.write import WorkerStopped
 
@@ -225,14 +225,16 @@ def test_an_edit_rewrites_the_cached_records_of_its_report_folder_only(project: 
 def test_records_cut_short_after_their_index_are_read_again_from_the_content(project: Project, tmp_path: Path) -> None:
     build_site(project, FIXTURE_TODAY)
     assert project.cache is not None
+    cut_at = {}
     for path in (project.cache / "records").iterdir():
         with path.open("rb") as file:
-            read_pickle(file)  # the index: the stamps and hashes of the folder's files
-            index_end = file.tell()
-        path.write_bytes(path.read_bytes()[: index_end + 10])
+            read_pickled(file)  # the index: the stamps and hashes of the folder's files
+            cut_at[path] = file.tell() + 10
+        path.write_bytes(path.read_bytes()[: cut_at[path]])
     EDITS["an update's words"](project.content.parent)
     build_site(project, FIXTURE_TODAY)
     assert _tree(project.site) == _full_build(project, tmp_path / "full")
+    assert all(path.stat().st_size > size for path, size in cut_at.items()), "every folder's records are written whole again"
 
 
 def test_a_build_with_other_options_is_not_reused_by_a_plain_one(project: Project, tmp_path: Path) -> None:

@@ -28,11 +28,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
+from typing import BinaryIO, cast
 
 import orjson
 
 from tracker.load import FileStamp, SourceFile, report_folder, stamp_ctime_ns
-from tracker.mapped import head, read_pickle
+from tracker.mapped import head, read_pickled
 from tracker.texts import dumps_with_texts_apart, load_texts_kept_from
 
 CACHE_FOLDER = ".tracker-cache"
@@ -87,35 +88,35 @@ class RecordCache:
         """Read the records earlier builds saved in folder (unless told not to: a cold build's reader knows there are none)."""
         self.folder = folder
         self._began = time.time_ns()  # every stamp this check takes is taken after this moment
-        self._indexes = _read_indexes(folder / RECORDS_FOLDER) if folder and read_earlier else {}  # as on disk, by group
-        self._seen: dict[str, Seen] = {}  # every indexed file's stamp and hash
-        self._stamps: dict[str, tuple[FileStamp, str]] = {}  # the files whose stamps can be trusted
-        for index in self._indexes.values():
-            self._seen.update(index.files)
-            self._stamps.update(_trusted(index.files, index.taken_after_ns))
-        self._earlier: dict[str, object] = {}  # by path: the record of the bytes whose hash _seen holds
-        for records in _read_records(folder / RECORDS_FOLDER, self._indexes) if folder else ():
-            self._earlier.update(records)
+        indexed = _read_indexes(folder / RECORDS_FOLDER) if folder and read_earlier else {}
+        records: dict[str, object] = {}
+        self._indexes: dict[str, _Index] = {}  # as on disk, by group: only those whose records were read whole
+        for group, group_records in _read_records(folder / RECORDS_FOLDER, indexed) if folder else ():
+            records.update(group_records)
+            self._indexes[group] = indexed[group].index
+        seen = {path: file for index in self._indexes.values() for path, file in index.files.items()}
+        stamps = {path: file for index in self._indexes.values() for path, file in _trusted(index.files, index.taken_after_ns)}
+        self._known = _Known(seen, stamps, records)  # one value, replaced whole (advance): a reader on another thread sees one or the other
         self._now: dict[str, object] = {}
         self._now_seen: dict[str, Seen] = {}
 
     def knows_nothing(self) -> bool:
         """Whether no earlier build's records were read (a first build, or one by other code)."""
-        return not self._earlier
+        return not self._known.records
 
     def knows(self, path: str, digest: str) -> bool:
         """Whether an earlier build validated this file with exactly these bytes."""
-        seen = self._seen.get(path)
-        return seen is not None and seen[1] == digest and path in self._earlier
+        return self._known.knows(path, digest)
 
     def seen_unchanged(self, path: str, stamp: FileStamp) -> tuple[FileStamp, str] | None:
         """Return the stamp and the hash of the file's bytes an earlier build saw, if it saw this very stamp."""
-        seen = self._stamps.get(path)
+        seen = self._known.stamps.get(path)
         return seen if seen and seen[0] == stamp else None
 
     def recall(self, file: SourceFile) -> object | None:
         """Return the file's record from an earlier build, or None."""
-        return self._earlier.get(file.path) if self.knows(file.path, file.digest) else None
+        known = self._known
+        return known.records.get(file.path) if known.knows(file.path, file.digest) else None
 
     def keep(self, file: SourceFile, record: object) -> None:
         """Remember a record this build validated."""
@@ -131,8 +132,8 @@ class RecordCache:
     def advance(self) -> None:
         """Make this check's records the earlier ones of the next check (the live preview keeps them in memory)."""
         began, self._began = self._began, time.time_ns()
-        self._earlier, self._seen, self._now, self._now_seen = self._now, self._now_seen, {}, {}
-        self._stamps = dict(_trusted(self._seen, began))
+        self._known = _Known(self._now_seen, dict(_trusted(self._now_seen, began)), self._now)
+        self._now, self._now_seen = {}, {}
 
     def save(self, forget_others: bool = True) -> None:
         """Write the records of this build's groups whose files changed, and forget the groups that are gone (unless told not to)."""
@@ -158,48 +159,78 @@ Seen = tuple[FileStamp | None, str]  # a file's stamp (None for a link) and the 
 
 
 @dataclass(frozen=True)
+class _Known:
+    """What earlier checks saw, by path: each file's stamp and hash, those whose stamps can be trusted, and each file's record."""
+
+    seen: dict[str, Seen]
+    stamps: dict[str, tuple[FileStamp, str]]
+    records: dict[str, object]  # each made from the bytes whose hash seen holds
+
+    def knows(self, path: str, digest: str) -> bool:
+        seen = self.seen.get(path)
+        return seen is not None and seen[1] == digest and path in self.records
+
+
+@dataclass(frozen=True)
 class _Index:
     taken_after_ns: int = 0  # when the check that took these stamps began
     files: dict[str, Seen] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class _Indexed:
+    """A group's index, and which file it was read from (inode, size, modification time)."""
+
+    index: _Index
+    file: tuple[int, int, int]
+
+
 def _trusted(files: dict[str, Seen], taken_after_ns: int) -> Iterator[tuple[str, tuple[FileStamp, str]]]:
     """Yield the files whose stamps, taken after taken_after_ns, can be trusted: not changed just before (_STAMP_MARGIN_NS)."""
-    for path, (stamp, digest) in files.items():
+    for path, seen in files.items():
+        stamp = seen[0]
         if stamp and stamp_ctime_ns(stamp) < taken_after_ns - _STAMP_MARGIN_NS:
-            yield path, (stamp, digest)
+            yield path, cast(tuple[FileStamp, str], seen)  # the same tuple: not a second one for every file
 
 
 def _group_file(group: str) -> str:
     return hashlib.blake2b(group.encode("utf-8"), digest_size=8).hexdigest() + ".pickle"
 
 
-def _read_indexes(folder: Path) -> dict[str, _Index]:
+def _read_indexes(folder: Path) -> dict[str, _Indexed]:
     """Return the index at the head of each group's file that this code wrote, by group."""
     indexes = {}
     for path in sorted(folder.glob("*.pickle")):
         try:
             with path.open("rb") as file:
-                loaded = pickle.loads(read_pickle(file))
+                loaded = pickle.loads(read_pickled(file))
+                identity = _identity(file)
         except Exception:
             continue
         match loaded:
             case (str() as code, str() as group, _Index() as index) if code == code_digest() and path.name == _group_file(group):
-                indexes[group] = index
+                indexes[group] = _Indexed(index, identity)
     return indexes
 
 
-def _read_records(folder: Path, indexes: dict[str, _Index]) -> Iterator[dict[str, object]]:
-    """Yield the records of each group whose index was read, each checked to be those its index lists."""
-    for group, index in indexes.items():
+def _read_records(folder: Path, indexes: dict[str, _Indexed]) -> Iterator[tuple[str, dict[str, object]]]:
+    """Yield the records of each group whose index was read, from the same file (not one since renamed over it), as its index lists."""
+    for group, indexed in indexes.items():
         try:
             with (folder / _group_file(group)).open("rb") as file:
-                read_pickle(file)  # the index, read already
+                if _identity(file) != indexed.file:
+                    continue
+                read_pickled(file)  # the index, read already
                 records = load_texts_kept_from(file)
         except Exception:
             continue
-        if isinstance(records, dict) and records.keys() == index.files.keys():
-            yield records
+        if isinstance(records, dict) and records.keys() == indexed.index.files.keys():
+            yield group, records
+
+
+def _identity(file: BinaryIO) -> tuple[int, int, int]:
+    found = os.fstat(file.fileno())
+    return (found.st_ino, found.st_size, found.st_mtime_ns)
 
 
 OutputStamp = tuple[int, int, int]  # a written file's size, modification time (ns) and inode
