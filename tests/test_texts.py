@@ -13,7 +13,7 @@ import pytest
 from tests.helpers import FIXTURE_TODAY
 from tracker.data_parts import _read_items, _write_items, sort_bytes
 from tracker.pipeline import Project, build_site, check_site, plan_site
-from tracker.texts import Text, dumps_with_texts_apart, forget_read_texts, load_with_texts_kept
+from tracker.texts import Text, dumps_with_texts_apart, forget_read_texts, load_texts_kept_from
 
 needs_proc = pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="reads the process's memory from /proc (Linux)")
 
@@ -30,6 +30,11 @@ def _resident_file_pages_mb() -> float:
 
 def _fictional_texts(count: int, size: int) -> list[str]:
     return [f"Fictional update {number}: " + f"the benches of ward {number} were painted. " * (size // 45) for number in range(count)]
+
+
+def load_with_texts_kept(path: Path) -> object:
+    with path.open("rb") as file:
+        return load_texts_kept_from(file)
 
 
 def _replace(path: Path, data: bytes) -> None:
@@ -143,3 +148,16 @@ def test_merging_many_kept_parts_holds_little_of_their_files(tmp_path: Path) -> 
             largest = max(largest, _resident_file_pages_mb() - files_before)
     assert merged == [len(text.encode()) for text in texts]
     assert largest < 8
+
+
+def test_without_the_c_librarys_mmap_files_are_read_whole_and_give_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # As on Windows: a mapped file could not be replaced there, so it is read into memory instead.
+    monkeypatch.setattr("tracker.mapped._LIBC", None)
+    words = _fictional_texts(3, 20_000)  # past the size a file is read ahead by
+    _replace(tmp_path / "records.pickle", dumps_with_texts_apart({"ids": list(range(5000)), "texts": [Text(text) for text in words]}))
+    items = [(("fictional", number), f"item {number}".encode() * 1000) for number in range(3)]
+    _write_items(tmp_path / "part.json", "key", items)
+    loaded = load_with_texts_kept(tmp_path / "records.pickle")
+    assert isinstance(loaded, dict)
+    assert [str(text) for text in loaded["texts"]] == words
+    assert list(_read_items(tmp_path / "part.json", "key") or []) == [(sort_bytes(key), item) for key, item in items]

@@ -36,6 +36,7 @@ ReportPart = dict[tuple[str, str], Items]  # by kind of record and format
 # whole pages of a mapped file, as many as 1 MB around each byte read (large folios), so each part
 # is read a piece at a time into memory, and its mapping given back after each piece.
 _PIECE_BYTES = 16384
+_MAPPED_AROUND = 2 << 20  # how far around a read the system may have counted pages (a large folio is at most 2 MB)
 
 
 class ReportParts:
@@ -100,7 +101,7 @@ def sort_bytes(key: SortKey) -> bytes:
 
 # A kept part's file: at its head (mapped.py), a pickle of its key, how many items it holds and
 # the length of what follows; then each item: the lengths of its sort key (sort_bytes) and of its
-# bytes, then both. Nothing of the items is held in memory but the one being merged.
+# bytes, then both. Of each part, only the piece being read (16 KB) is held in memory as it is merged.
 _LENGTHS = struct.Struct(">II")
 
 
@@ -128,8 +129,8 @@ class _Pieces:
         if self.used + length > len(self.piece):
             wanted = max(length - (len(self.piece) - self.used), _PIECE_BYTES)
             self.piece = self.piece[self.used :] + self.mapping[self.at : self.at + wanted]
+            self.mapping.forget(self.at - _MAPPED_AROUND, self.at + wanted + _MAPPED_AROUND)
             self.at, self.used = self.at + wanted, 0
-            self.mapping.forget()
         read = self.piece[self.used : self.used + length]
         self.used += length
         return read

@@ -10,7 +10,7 @@ import struct
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Protocol
+from typing import NewType, Protocol
 
 from tracker.errors import ContentError
 from tracker.yaml_strict import YamlList, YamlMap, YamlProblem, parse_yaml, problem_to_error
@@ -45,8 +45,8 @@ _KIND_REGEX = re.compile("|".join(f"(?P<{kind}>{_pattern_regex(pattern)})" for k
 # time, its change time (which changes with any change to the file, even one that keeps its
 # modification time), size and inode, packed as bytes: 65 bytes of memory, where four integers
 # in a named tuple took 216 (91,000 of them at 10,000 recommendations).
-FileStamp = bytes
-_STAMP = struct.Struct("<qqqq")
+FileStamp = NewType("FileStamp", bytes)
+_STAMP = struct.Struct("<qqQQ")
 
 
 def stamp_ctime_ns(stamp: FileStamp) -> int:
@@ -60,7 +60,9 @@ def file_stamp(path: str | Path) -> FileStamp | None:
         found = os.lstat(path)
     except OSError:
         return None
-    return _STAMP.pack(found.st_mtime_ns, found.st_ctime_ns, found.st_size, found.st_ino) if stat.S_ISREG(found.st_mode) else None
+    return (
+        FileStamp(_STAMP.pack(found.st_mtime_ns, found.st_ctime_ns, found.st_size, found.st_ino)) if stat.S_ISREG(found.st_mode) else None
+    )
 
 
 @dataclass(frozen=True, slots=True)

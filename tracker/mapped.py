@@ -71,10 +71,16 @@ class MappedFile:
             return self._bytes[start:stop]
         return ctypes.string_at(self._address + start, stop - start) if stop > start else b""
 
-    def forget(self) -> None:
-        """Give back the memory of the pages read so far (the system counts a mapped file's pages, once read, as the process's own)."""
+    def forget(self, start: int = 0, stop: int | None = None) -> None:
+        """Give back the memory of the pages read so far, from start to stop (the whole file by default).
+
+        The system counts a mapped file's pages, once read, as the process's own.
+        """
         if _LIBC is not None and self._address is not None:
-            _LIBC.madvise(self._address, self.size, mmap.MADV_DONTNEED)
+            start = max(0, start - start % mmap.PAGESIZE)
+            stop = self.size if stop is None else min(stop, self.size)
+            if stop > start:
+                _LIBC.madvise(self._address + start, stop - start, mmap.MADV_DONTNEED)
 
 
 def _read_all(fd: int, size: int) -> bytes:
@@ -107,11 +113,12 @@ def read_head(file: BinaryIO) -> tuple[bytes, MappedFile, int]:
     page of the mapping read, and the pages around them (up to 64 KB, into the bytes after it).
     Raise ValueError if the file cannot hold a head there.
     """
-    pickled = read_pickle(file)
-    return pickled, MappedFile(file.fileno()), file.tell()
+    pickled = read_pickled(file)
+    after = file.tell()  # before mapping: without a C library, the file is read whole, which moves its position
+    return pickled, MappedFile(file.fileno()), after
 
 
-def read_pickle(file: BinaryIO) -> bytes:
+def read_pickled(file: BinaryIO) -> bytes:
     """Return the pickle of the head at the file's position, leaving the file after it; raise ValueError if there is none."""
     (length,) = _LENGTH.unpack(file.read(_LENGTH.size))
     if length > os.fstat(file.fileno()).st_size - file.tell():

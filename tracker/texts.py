@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import io
 import pickle
-from pathlib import Path
 from typing import BinaryIO
 
 from tracker.mapped import MappedFile, head, read_head
@@ -106,17 +105,11 @@ class _TextsKept(pickle.Unpickler):
 
 
 def dumps_with_texts_apart(obj: object) -> bytes:
-    """Return obj pickled, its Texts' bytes after the pickle, for load_with_texts_kept."""
+    """Return obj pickled, its Texts' bytes after the pickle, for load_texts_kept_from."""
     pickled = io.BytesIO()
     pickler = _TextsApart(pickled)
     pickler.dump(obj)
     return head(pickled.getvalue()) + pickler.texts.getvalue()
-
-
-def load_with_texts_kept(path: Path) -> object:
-    """Return what dumps_with_texts_apart wrote into the file at path, its Texts left unread in the file."""
-    with path.open("rb") as file:
-        return load_texts_kept_from(file)
 
 
 def load_texts_kept_from(file: BinaryIO) -> object:
