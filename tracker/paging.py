@@ -45,8 +45,14 @@ class Pager(Generic[T]):
         return paged_url(self.list_url, self.number + 1) if self.number < self.count else None
 
     @property
-    def last_url(self) -> str:
-        return paged_url(self.list_url, self.count)
+    def first_url(self) -> str | None:
+        """The first page's address, unless it is this page or the one before."""
+        return self.list_url if self.number > 2 else None
+
+    @property
+    def last_url(self) -> str | None:
+        """The last page's address, unless it is this page or the one after."""
+        return paged_url(self.list_url, self.count) if self.number < self.count - 1 else None
 
 
 def paged_url(list_url: str, number: int) -> str:

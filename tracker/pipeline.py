@@ -121,7 +121,7 @@ class CheckedSite:
     ledger: tuple[LedgerEntry, ...]
     published: tuple[str, ...]
     redirects: tuple[Redirect, ...]
-    digests: dict[str, str]  # a hash of each report folder's files, and of those outside reports/ (under "")
+    digests_by_folder: dict[str, str]  # a hash of each report folder's files, and of those outside reports/ (under "")
 
 
 @collector_paused
@@ -140,7 +140,7 @@ def check_site(project: Project, today: date, options: BuildOptions = BuildOptio
         raise ContentErrors([*loaded.errors, *errors])
     if records is None:
         known.save()
-    digests = folder_digests((file.path, file.digest) for file in loaded.files)
+    digests_by_folder = folder_digests((file.path, file.digest) for file in loaded.files)
     del loaded, known  # the files as read, and (unless the caller keeps it) the cache's index: the model reuses their memory
     warnings = find_warnings(content, today)
     if options.strict and warnings:
@@ -151,7 +151,7 @@ def check_site(project: Project, today: date, options: BuildOptions = BuildOptio
     published, redirects = page_urls(pages), find_redirects(content)
     if ledger_errors := check_ledger(LEDGER_NAME, ledger, published, redirects):
         raise ContentErrors(ledger_errors)
-    return CheckedSite(model, pages, tuple(sorted(warnings)), ledger, published, redirects, digests)
+    return CheckedSite(model, pages, tuple(sorted(warnings)), ledger, published, redirects, digests_by_folder)
 
 
 def read_records(project: Project, today: date) -> RecordCache:
@@ -226,7 +226,7 @@ def plan_site(project: Project, checked: CheckedSite) -> PlannedSite:
 
     data_cache = project.cache / DATA_FOLDER if project.cache else None
     units = plan_units(
-        model, checked.pages, checked.digests, digest_of(not_content), site_wide_files, partial(data_files, model, data_cache)
+        model, checked.pages, checked.digests_by_folder, digest_of(not_content), site_wide_files, partial(data_files, model, data_cache)
     )
     return PlannedSite(units, partial(render_page, env), assets)
 

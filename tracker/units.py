@@ -55,24 +55,24 @@ def folder_digests(files: Iterable[tuple[str, str]]) -> dict[str, str]:
 def plan_units(
     model: SiteModel,
     pages: SitePages,
-    folders: Mapping[str, str],
+    digests_by_folder: Mapping[str, str],
     shared_key: str,
     site_files: Callable[[], Iterable[RenderedPage]],
     open_data: Callable[[Mapping[str, str]], Iterable[RenderedPage]],
 ) -> list[Unit]:
     """Return the site-wide units (the open data, the site-wide files, then one per site-wide page), then one unit per report.
 
-    folders holds a hash of each folder's files (folder_digests); shared_key hashes the inputs
+    digests_by_folder holds a hash of each folder's files (folder_digests); shared_key hashes the inputs
     that are not content (code, templates, assets, options). open_data is given each report's
     key, under which its part of the open data is kept.
     """
-    site_key = digest_of([shared_key, folders.get("", "")])
-    every_input = digest_of([shared_key, *(f"{folder}\0{digest}" for folder, digest in sorted(folders.items()))])
+    site_key = digest_of([shared_key, digests_by_folder.get("", "")])
+    every_input = digest_of([shared_key, *(f"{folder}\0{digest}" for folder, digest in sorted(digests_by_folder.items()))])
     linked = linked_reports(model)
     folder_of = {report.record.id: report_folder(report.record.path) or "" for report in model.reports}
     report_units = []
     for report in model.reports:
-        inputs = (folders[folder_of[other]] for other in sorted({report.record.id, *linked[report.record.id]}))
+        inputs = (digests_by_folder[folder_of[other]] for other in sorted({report.record.id, *linked[report.record.id]}))
         report_units.append(report_unit(model, report, digest_of([site_key, *inputs]), pages.reports[report.record.id]))
     report_keys = {unit.report: unit.key for unit in report_units if unit.report}
     return [

@@ -23,7 +23,7 @@ from tracker.records import (
 from tracker.urls import badge_url, body_url, commitment_feed_url, commitment_url, paragraph_url, recommendation_url, update_url
 
 
-def citation(settings: SiteSettings, what: str, as_at: date | None, url: str) -> str:
+def make_citation(settings: SiteSettings, what: str, as_at: date | None, url: str) -> str:
     """Return a plain-text citation: site, item, as-at date of its latest update, permalink."""
     when = f"as at {long_date(as_at)}" if as_at else "no public update found"
     return f"{settings.title}, {what}, {when}. {settings.base_url}{url}"
@@ -147,7 +147,7 @@ class CommitmentView:
     @property
     def citation(self) -> str:
         """A plain-text citation: site, commitment, the date of its latest update, permalink."""
-        return citation(self.settings, f"“{self.record.title}” (commitment {self.record.id})", self.status_date, self.url)
+        return make_citation(self.settings, f"“{self.record.title}” (commitment {self.record.id})", self.status_date, self.url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +206,7 @@ class RecommendationView:
     @property
     def citation(self) -> str:
         """A plain-text citation: site, recommendation, the date of its commitments' latest update, permalink."""
-        return citation(self.settings, f"{self.heading} of “{self.report.label}” ({self.record.id})", self.as_at, self.url)
+        return make_citation(self.settings, f"{self.heading} of “{self.report.label}” ({self.record.id})", self.as_at, self.url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,11 +250,11 @@ class ChangeView:
     kind: str  # "status" or "correction"
     subject: Link
     description: str
-    where: UpdateView | str  # the update that changed the status, or the address of the corrected item
+    source: UpdateView | str  # the update that changed the status, or the address of the corrected item
 
     @property
     def url(self) -> str:
-        return self.where if isinstance(self.where, str) else self.where.url
+        return self.source if isinstance(self.source, str) else self.source.url
 
 
 @dataclass(frozen=True, slots=True)
