@@ -40,7 +40,7 @@ CACHE_FOLDER = ".tracker-cache"
 RECORDS_FOLDER = "records"
 DATA_FOLDER = "data"
 OUTPUTS_FILE = "outputs.json"
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 
 
 # Output and records depend on these libraries' versions as much as on the tracker's code.
@@ -233,13 +233,21 @@ def _identity(file: BinaryIO) -> tuple[int, int, int]:
     return (found.st_ino, found.st_size, found.st_mtime_ns)
 
 
-OutputStamp = tuple[int, int, int]  # a written file's size, modification time (ns) and inode
+# A written file's size, modification time (ns) and inode, as "size:mtime:inode": stored in
+# outputs.json as it is kept in memory, so that reading it makes one string a file, not a list of
+# three numbers turned into a tuple (at 10,000 recommendations, 105,000 files: 49 MB to 22 MB).
+OutputStamp = str
 
 
 def output_stamp(path: str | Path) -> OutputStamp:
     """Return what tells that a written file has not been changed since (by hand, or a script)."""
     found = os.stat(path)
-    return (found.st_size, found.st_mtime_ns, found.st_ino)
+    return f"{found.st_size}:{found.st_mtime_ns}:{found.st_ino}"
+
+
+def stamped_size(stamp: OutputStamp) -> int:
+    """Return the size of the file an output stamp was taken of."""
+    return int(stamp.split(":", 1)[0])
 
 
 @dataclass(frozen=True)
@@ -281,10 +289,7 @@ def read_outputs(folder: Path | None, site_dir: Path) -> dict[str, UnitRecord]:
         stored = orjson.loads((folder / OUTPUTS_FILE).read_bytes())
         if stored["code"] != code_digest() or tuple(stored["site_id"]) != folder_id(site_dir):
             return {}
-        return {
-            name: UnitRecord(unit["key"], {path: (size, mtime, inode) for path, size, mtime, inode in unit["files"]})
-            for name, unit in stored["units"].items()
-        }
+        return {name: UnitRecord(unit["key"], _stamps_only(unit["files"])) for name, unit in stored["units"].items()}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
 
@@ -293,11 +298,15 @@ def save_outputs(folder: Path | None, record: OutputRecord) -> None:
     """Write down which units the site just swapped in holds."""
     if folder is None:
         return
-    units = {
-        name: {"key": unit.key, "files": [[path, *stamp] for path, stamp in sorted(unit.files.items())]}
-        for name, unit in sorted(record.units.items())
-    }
+    units = {name: {"key": unit.key, "files": dict(sorted(unit.files.items()))} for name, unit in sorted(record.units.items())}
     _write_atomically(folder / OUTPUTS_FILE, orjson.dumps({"code": code_digest(), "site_id": list(record.site_id), "units": units}))
+
+
+def _stamps_only(files: object) -> dict[str, OutputStamp]:
+    """Return files, a unit's files read from outputs.json, if it maps each path to a stamp; raise TypeError if not."""
+    if not isinstance(files, dict) or not all(isinstance(stamp, str) for stamp in files.values()):
+        raise TypeError("not a unit's files")
+    return files
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

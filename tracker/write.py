@@ -25,7 +25,7 @@ from typing import TypeVar
 import minify_html
 
 from tracker.assets import Asset
-from tracker.cache import OutputRecord, OutputStamp, UnitRecord, folder_id, output_stamp
+from tracker.cache import OutputRecord, OutputStamp, UnitRecord, folder_id, output_stamp, stamped_size
 from tracker.render import Chunks, PagePlan, RenderedPage
 from tracker.texts import forget_read_texts
 from tracker.units import Unit
@@ -121,7 +121,7 @@ def _is_unchanged(unit: Unit, earlier: UnitRecord | None, site_dir: Path) -> boo
 
 def _size_of(unit: UnitRecord | None) -> int:
     """Return how many bytes a unit's files held when last written (0 for a unit not written before)."""
-    return sum(size for size, _, _ in unit.files.values()) if unit else 0
+    return sum(stamped_size(stamp) for stamp in unit.files.values()) if unit else 0
 
 
 def _record_of(staging: Path, units: Sequence[Unit], written: Mapping[str, list[str]], known: Mapping[str, OutputStamp]) -> OutputRecord:
