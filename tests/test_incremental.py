@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import example, given
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.helpers import FIXTURE_TODAY, add_report_copy, files_read_here
@@ -160,6 +160,7 @@ def _keys_of_one_shape(shape: list[int]) -> st.SearchStrategy[list[tuple[object,
     )
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # no test times anything: the machines are shared
 @given(st.lists(st.integers(0, 2), min_size=1, max_size=3).flatmap(_keys_of_one_shape))
 @example([("a", 1), ("a\x00", 0), ("a\x01", -1), ("", 2)])  # a string, then another part: the string must end
 def test_kept_items_sort_by_their_keys_bytes_as_by_their_keys(keys: list[tuple[object, ...]]) -> None:
