@@ -179,10 +179,11 @@ class _Index:
 
 @dataclass(frozen=True)
 class _Indexed:
-    """A group's index, and which file it was read from (inode, size, modification time)."""
+    """A group's index, which file it was read from (inode, size, modification time), and where in it the records start."""
 
     index: _Index
     file: tuple[int, int, int]
+    records_at: int
 
 
 def _trusted(files: dict[str, Seen], taken_after_ns: int) -> Iterator[tuple[str, tuple[FileStamp, str]]]:
@@ -204,12 +205,12 @@ def _read_indexes(folder: Path) -> dict[str, _Indexed]:
         try:
             with path.open("rb") as file:
                 loaded = pickle.loads(read_pickled(file))
-                identity = _identity(file)
+                identity, records_at = _identity(file), file.tell()
         except Exception:
             continue
         match loaded:
             case (str() as code, str() as group, _Index() as index) if code == code_digest() and path.name == _group_file(group):
-                indexes[group] = _Indexed(index, identity)
+                indexes[group] = _Indexed(index, identity, records_at)
     return indexes
 
 
@@ -220,7 +221,7 @@ def _read_records(folder: Path, indexes: dict[str, _Indexed]) -> Iterator[tuple[
             with (folder / _group_file(group)).open("rb") as file:
                 if _identity(file) != indexed.file:
                     continue
-                read_pickled(file)  # the index, read already
+                file.seek(indexed.records_at)  # past the index, read already
                 records = load_texts_kept_from(file)
         except Exception:
             continue

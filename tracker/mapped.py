@@ -110,7 +110,7 @@ def read_head(file: BinaryIO) -> tuple[bytes, MappedFile, int]:
     """Return the pickle at the file's position (a head), the whole file mapped, and where the bytes after the pickle start.
 
     The pickle is read, not taken from the mapping: the system would count as the process's every
-    page of the mapping read, and the pages around them (up to 64 KB, into the bytes after it).
+    page of the mapping read, and the pages around them (up to 1 MB here, into the bytes after it).
     Raise ValueError if the file cannot hold a head there.
     """
     pickled = read_pickled(file)
