@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from tracker.data_parts import ReportPart, sort_bytes
 from tracker.errors import ContentErrors
 from tracker.mapped import read_pickled
 from tracker.pipeline import BuildOptions, Project, build_site, check_site
+from tracker.staging import HelperStopped
 from tracker.write import WorkerStopped
 
 Edit = Callable[[Path], None]
@@ -26,6 +28,10 @@ Edit = Callable[[Path], None]
 
 def _tree(site: Path) -> dict[str, bytes]:
     return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
+
+
+def _folders(site: Path) -> list[str]:
+    return sorted(path.relative_to(site).as_posix() for path in site.rglob("*") if path.is_dir())
 
 
 def _full_build(project: Project, site: Path) -> dict[str, bytes]:
@@ -81,6 +87,7 @@ def test_a_rebuild_after_an_edit_equals_a_full_build(project: Project, tmp_path:
     build_site(project, FIXTURE_TODAY)
     after = _full_build(project, tmp_path / "after")
     assert _tree(project.site) == after
+    assert _folders(project.site) == _folders(tmp_path / "after"), "no folder is left empty by the pages that went"
     assert after != _tree(tmp_path / "before"), "the edit should change the site"
 
 
@@ -196,7 +203,7 @@ def test_a_second_rebuild_with_nothing_changed_reuses_every_file(project: Projec
 def test_builds_one_after_another_while_the_sites_they_replaced_are_still_being_deleted(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("tracker.write._start_deleting", lambda folder: None)  # as if each deletion were still running
+    monkeypatch.setattr("tracker.staging._start_deleting", lambda folder: None)  # as if each deletion were still running
     for _ in range(3):
         build_site(project, FIXTURE_TODAY)
     assert len(list(project.site.parent.glob(".site.old-*"))) == 2
@@ -273,6 +280,45 @@ def test_a_site_changed_by_hand_is_not_reused(project: Project, tmp_path: Path) 
     shutil.rmtree(project.site / "commitments/swings-c1")
     build_site(project, FIXTURE_TODAY)
     assert _tree(project.site) == _full_build(project, tmp_path / "full")
+
+
+def test_an_error_found_while_the_previous_site_is_being_linked_leaves_the_site_and_no_staging_folder(project: Project) -> None:
+    build_site(project, FIXTURE_TODAY)
+    before = _tree(project.site)
+    _replace("content/reports/lamps/commitments/paint.md", "title: Paint every bench green", "title:")(project.content.parent)
+    with pytest.raises(ContentErrors) as failure:
+        build_site(project, FIXTURE_TODAY)
+    assert "reports/lamps/commitments/paint.md" in failure.value.report()
+    assert _tree(project.site) == before
+    _wait_for_deletions(project.site.parent)
+    assert sorted(path.name for path in project.site.parent.iterdir() if path.name.startswith(".site")) == []
+
+
+def _stop_linking(*_: object, **__: object) -> None:
+    """Stand in for the helper linking the previous site's files, killed by the system (out of memory, say)."""
+    os._exit(1)
+
+
+def test_a_linking_helper_that_stops_fails_the_build_and_leaves_the_site_as_it_was(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_site(project, FIXTURE_TODAY)
+    before = _tree(project.site)
+    EDITS["a commitment's title"](project.content.parent)
+    monkeypatch.setattr("tracker.staging.link_previous", _stop_linking)
+    with pytest.raises(HelperStopped, match="site/ is as it was"):
+        build_site(project, FIXTURE_TODAY)
+    assert _tree(project.site) == before
+    monkeypatch.undo()
+    build_site(project, FIXTURE_TODAY)
+    assert "Paint every lamp green" in (project.site / "commitments/lamps-c1/index.html").read_text(encoding="utf-8")
+
+
+def _wait_for_deletions(folder: Path) -> None:
+    """Wait (up to 10 s) until the folders that builds left to delete in the background are gone."""
+    deadline = time.monotonic() + 10
+    while any(folder.glob(".site.old-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def _part_of(project: Project, report_folder: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Callable, Collection, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial, wraps
@@ -13,7 +14,7 @@ from typing import ParamSpec, TypeVar
 
 from tracker.assets import Asset, load_assets
 from tracker.attention import find_warnings
-from tracker.cache import CACHE_FOLDER, DATA_FOLDER, OutputRecord, RecordCache, code_digest, digest_of, read_outputs, save_outputs
+from tracker.cache import CACHE_FOLDER, DATA_FOLDER, OutputRecord, RecordCache, code_digest, digest_of, save_outputs
 from tracker.data import data_files
 from tracker.errors import ContentError, ContentErrors
 from tracker.feeds import site_feed_file
@@ -35,6 +36,7 @@ from tracker.records import Content
 from tracker.render import PagePlan, RenderedPage, SitePages, compile_templates, make_environment, plan_pages, read_templates, render_page
 from tracker.search import index_search, plan_index_parts
 from tracker.sitemap import site_files
+from tracker.staging import Staging
 from tracker.units import Unit, folder_digests, plan_units
 from tracker.validate import validate_content
 from tracker.views import SiteModel
@@ -196,10 +198,12 @@ class PlannedSite:
 def build_site(project: Project, today: date, options: BuildOptions = BuildOptions()) -> CheckedSite:
     """Build the whole site into project.site; return what was built and its warnings.
 
-    With a cache folder, only the units whose inputs changed since the last build are rendered.
+    With a cache folder, only the units whose inputs changed since the last build are rendered;
+    the others' files are linked from site/ by a helper process while the content is checked.
     """
-    checked = check_site(project, today, options)
-    write_planned(project, checked, plan_site(project, checked), options)
+    with Staging(project.site, project.cache) as staging:
+        checked = check_site(project, today, options)
+        write_planned(project, checked, plan_site(project, checked), options, staging)
     return checked
 
 
@@ -232,15 +236,25 @@ def plan_site(project: Project, checked: CheckedSite) -> PlannedSite:
 
 
 @collector_paused
-def write_planned(project: Project, checked: CheckedSite, planned: PlannedSite, options: BuildOptions) -> OutputRecord:
-    """Write the planned site into project.site (reusing unchanged units), with its search index; return what it holds."""
+def write_planned(
+    project: Project, checked: CheckedSite, planned: PlannedSite, options: BuildOptions, staging: Staging | None = None
+) -> OutputRecord:
+    """Write the planned site into project.site (reusing unchanged units), with its search index; return what it holds.
+
+    staging, if given, is where the new site is written (and what it has linked from site/ is reused).
+    """
+    with nullcontext(staging) if staging else Staging(project.site, project.cache) as ready:
+        return _write_planned(project, checked, planned, options, ready)
+
+
+def _write_planned(project: Project, checked: CheckedSite, planned: PlannedSite, options: BuildOptions, staging: Staging) -> OutputRecord:
     output = Output(units=planned.units, render=planned.render, assets=planned.assets)
     part_of = {report.record.id: report.search_index_url for report in checked.model.reports}
     parts = plan_index_parts(
         [(part_of[unit.report], unit.report, unit.key, [plan.output_path for plan in unit.pages]) for unit in planned.units if unit.report]
     )
     finish = partial(index_search, parts=parts, previous_site=project.site, reuse_stale=options.stale_search)
-    record = write_site(output, project.site, finish=finish, previous=read_outputs(project.cache, project.site))
+    record = write_site(output, staging, finish=finish)
     save_outputs(project.cache, record)
     if project.ledger:
         write_text_if_changed(project.ledger, ledger_text(checked.ledger, checked.published))

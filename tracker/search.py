@@ -22,7 +22,7 @@ from pathlib import Path
 from pagefind.service import get_executable
 
 from tracker.cache import digest_of
-from tracker.write import link_or_copy
+from tracker.staging import link_or_copy
 
 FINGERPRINT_FILE = ".inputs-fingerprint"
 CONCURRENT_INDEXERS = 2

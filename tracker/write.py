@@ -1,39 +1,30 @@
 """Write stage: the one place that writes output. All or nothing: site/ is replaced only on success.
 
 Pages are rendered, minified and written by two worker processes (forked, so they share the
-model without copying it), into a staging folder that is then swapped in for site/ in one step.
+model without copying it), into a staging folder (staging.py) that already holds links to the
+previous site's unchanged files, and is then swapped in for site/ in one step.
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import multiprocessing
 import os
 import posixpath
-import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
 import minify_html
 
 from tracker.assets import Asset
 from tracker.cache import OutputRecord, OutputStamp, UnitRecord, folder_id, output_stamp, stamped_size
 from tracker.render import Chunks, PagePlan, RenderedPage
+from tracker.staging import Staging
 from tracker.texts import forget_read_texts
 from tracker.units import Unit
 
-T = TypeVar("T")
-
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
 WORKERS = 2
 # Below this many pages, starting worker processes costs more than it saves.
 PARALLEL_FROM = 400
@@ -56,67 +47,38 @@ class Output:
     assets: Sequence[Asset]
 
 
-def write_site(
-    output: Output, site_dir: Path, finish: Callable[[Path], None] | None = None, previous: Mapping[str, UnitRecord] | None = None
-) -> OutputRecord:
-    """Write every output into a fresh folder, run finish on it, then swap it in for site_dir.
+def write_site(output: Output, staging: Staging, finish: Callable[[Path], None] | None = None) -> OutputRecord:
+    """Write every output into the staging folder, run finish on it, then swap it in for site/; return what the new site holds.
 
-    previous describes the units of the site now in site_dir: a unit whose key is unchanged, and
-    whose files are as they were written, is linked from there instead of rendered. Return what
-    the new site holds.
+    A unit whose key is unchanged, and whose files staging linked from the previous site (they
+    were as written), is kept as linked instead of rendered.
     """
-    earlier = previous or {}
-    reused = {unit.name: earlier[unit.name] for unit in output.units if _is_unchanged(unit, earlier.get(unit.name), site_dir)}
+    linked = staging.linked()
+    earlier = linked.previous
+    reused = {unit.name: earlier[unit.name] for unit in output.units if unit.name in linked.units and earlier[unit.name].key == unit.key}
+    staging.keep_only(reused)
     # Largest first (by what each wrote last time), so that neither worker is left with a large unit at the end.
     built = sorted((unit for unit in output.units if unit.name not in reused), key=lambda unit: -_size_of(earlier.get(unit.name)))
     claimed: set[str] = set()
     rendered_paths = [plan.output_path for unit in built for plan in unit.pages] + [asset.output_path for asset in output.assets]
-    linked_paths = [path for unit in reused.values() for path in unit.files]
-    for path in rendered_paths + linked_paths:
+    for path in rendered_paths + [path for unit in reused.values() for path in unit.files]:
         claim(claimed, path)
-    staging = site_dir.with_name(f".{site_dir.name}.building-{os.getpid()}")
-    remove_stale_builds(site_dir)
-    try:
-        staging.mkdir(parents=True)
-        _make_folders(staging, rendered_paths)
-        for asset in output.assets:
-            _write_bytes(staging, asset.output_path, [asset.data])
-
-        def link_reused() -> dict[str, OutputStamp]:
-            """Link the unchanged units' files from site_dir (while the workers render the others: it is mostly the system's work)."""
-            _make_folders(staging, linked_paths)
-            # A linked file keeps its size, modification time and inode: its stamp need not be taken again.
-            return {
-                path: stamp
-                for unit in reused.values()
-                for path, stamp in unit.files.items()
-                if link_or_copy(os.path.join(site_dir, path), os.path.join(staging, path))
-            }
-
-        written: dict[str, list[str]] = {name: list(unit.files) for name, unit in reused.items()}
-        pages_of = {unit.name: [plan.output_path for plan in unit.pages] for unit in built}
-        # On a large site, even the site-wide units alone (after an edit) are worth two workers.
-        parallel = sum(len(unit.pages) for unit in output.units) >= PARALLEL_FROM
-        files_of, linked = _build_units(built, output.render, staging, parallel, meanwhile=link_reused)
-        for name, files in files_of.items():
-            written[name] = pages_of[name] + [claim(claimed, path) for path in files]
-        if finish is not None:
-            finish(staging)
-        record = _record_of(staging, output.units, written, linked)
-        _swap_into_place(staging, site_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    _make_folders(staging.folder, rendered_paths)
+    for asset in output.assets:
+        _write_bytes(staging.folder, asset.output_path, [asset.data])
+    written: dict[str, list[str]] = {name: list(unit.files) for name, unit in reused.items()}
+    pages_of = {unit.name: [plan.output_path for plan in unit.pages] for unit in built}
+    # On a large site, even the site-wide units alone (after an edit) are worth two workers.
+    parallel = sum(len(unit.pages) for unit in output.units) >= PARALLEL_FROM
+    for name, files in _build_units(built, output.render, staging.folder, parallel).items():
+        written[name] = pages_of[name] + [claim(claimed, path) for path in files]
+    if finish is not None:
+        finish(staging.folder)
+    # A linked file keeps its size, modification time and inode: its stamp need not be taken again.
+    known = {path: stamp for unit in reused.values() for path, stamp in unit.files.items() if path not in linked.copied}
+    record = _record_of(staging.folder, output.units, written, known)
+    staging.swap_in()
     return record
-
-
-def _is_unchanged(unit: Unit, earlier: UnitRecord | None, site_dir: Path) -> bool:
-    """Whether the unit's files in site_dir were made from the same inputs, and are as they were written."""
-    if earlier is None or earlier.key != unit.key:
-        return False
-    try:
-        return all(output_stamp(os.path.join(site_dir, path)) == stamp for path, stamp in earlier.files.items())
-    except OSError:
-        return False
 
 
 def _size_of(unit: UnitRecord | None) -> int:
@@ -141,16 +103,6 @@ def _write_file(staging: Path, file: RenderedPage) -> str:
     return path
 
 
-def link_or_copy(source: str | Path, destination: str | Path) -> bool:
-    """Hard-link a file of the previous site into the new one (the old site is deleted, not changed); return False if it was copied."""
-    try:
-        os.link(source, destination)
-    except OSError:
-        shutil.copy2(source, destination)
-        return False
-    return True
-
-
 def claim(claimed: set[str], path: str) -> str:
     """Record an output path, refusing a second claim on it and any path that leaves the output folder."""
     if path in claimed:
@@ -164,18 +116,6 @@ def _inside(path: str) -> str:
     if posixpath.isabs(path) or posixpath.normpath(path) != path or path.split("/")[0] in ("..", "."):
         raise OutputCollision(f"output path {path!r} is outside the output folder")
     return path
-
-
-def remove_stale_builds(site_dir: Path) -> None:
-    """Delete the half-written folders of builds that were killed, and old sites left to delete."""
-    for stale in site_dir.parent.glob(f".{site_dir.name}.building-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    for replaced in site_dir.parent.glob(f".{site_dir.name}.old-*"):
-        _remove_in_background(replaced)
-    old = site_dir.with_name(f".{site_dir.name}.old")
-    if old.exists() and not site_dir.exists():
-        old.rename(site_dir)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def minify(html: str) -> str:
@@ -218,19 +158,17 @@ _JOB: tuple[Sequence[Unit], Callable[[PagePlan], RenderedPage], Path] | None = N
 
 
 def _build_units(
-    units: Sequence[Unit], render: Callable[[PagePlan], RenderedPage], staging: Path, parallel: bool, meanwhile: Callable[[], T]
-) -> tuple[dict[str, tuple[str, ...]], T]:
-    """Render and write each unit's pages and files, running meanwhile as the workers do; return the files (not pages) each wrote, and meanwhile's result."""
+    units: Sequence[Unit], render: Callable[[PagePlan], RenderedPage], staging: Path, parallel: bool
+) -> dict[str, tuple[str, ...]]:
+    """Render and write each unit's pages and files; return the files (not pages) each wrote."""
     global _JOB
     _JOB = (units, render, staging)
     try:
         if not parallel or len(units) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            return dict(_build_unit(index) for index in range(len(units))), meanwhile()
+            return dict(_build_unit(index) for index in range(len(units)))
         # Not multiprocessing.Pool: it waits forever for a worker the system has killed (out of memory, say).
         with ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = pool.map(_build_unit, range(len(units)))  # the workers are forked, and start, here
-            done_meanwhile = meanwhile()
-            return dict(results), done_meanwhile
+            return dict(pool.map(_build_unit, range(len(units))))  # the workers are forked, and start, here
     except BrokenProcessPool:
         raise WorkerStopped(
             "a worker process stopped before it had written its pages (the machine may have run out of memory); "
@@ -250,54 +188,6 @@ def _build_unit(index: int) -> tuple[str, tuple[str, ...]]:
     files = tuple(_write_file(staging, file) for file in unit.files())
     forget_read_texts()  # this unit's texts are not read again
     return unit.name, files
-
-
-def _swap_into_place(staging: Path, site_dir: Path) -> None:
-    """Make staging the new site_dir; at every instant one complete site is at site_dir."""
-    if not site_dir.exists():
-        staging.rename(site_dir)
-        return
-    if _exchange(staging, site_dir):
-        _remove_in_background(staging)
-        return
-    old = site_dir.with_name(f".{site_dir.name}.old")
-    site_dir.rename(old)
-    staging.rename(site_dir)
-    shutil.rmtree(old)
-
-
-def _remove_in_background(folder: Path) -> None:
-    """Delete the replaced site after the build has finished: deleting many files is slow."""
-    if ".building-" in folder.name:  # named apart from any earlier site still being deleted (by this process, even)
-        doomed = folder.with_name(f"{folder.name.replace('.building-', '.old-')}-{time.time_ns()}")
-        folder.rename(doomed)
-    else:
-        doomed = folder
-    _start_deleting(doomed)
-
-
-def _start_deleting(folder: Path) -> None:
-    """Start a process that deletes folder, and return at once."""
-    subprocess.Popen(
-        [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)", str(folder)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-
-
-def _exchange(first: Path, second: Path) -> bool:
-    """Atomically exchange two folders with Linux's renameat2; False where unsupported."""
-    libc_name = ctypes.util.find_library("c")
-    if libc_name is None:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is None:
-        return False
-    result = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
-    return bool(result == 0)
 
 
 def write_text_if_changed(path: Path, text: str) -> None:
