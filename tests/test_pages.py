@@ -508,6 +508,21 @@ def test_the_changes_page_lists_the_latest_hundred_and_every_older_one_is_on_its
     assert counts == ["2024: 29 changes", "2023: 73 changes", "2022: 1 change", "2021: 1 change"]
 
 
+def test_counts_of_a_thousand_and_more_are_written_with_a_comma(tmp_path: Path) -> None:
+    content = copy_fixture(tmp_path / "content")
+    updates = content / "reports/benches/updates"
+    first = (updates / "u1.md").read_text(encoding="utf-8")
+    for number in range(10, 1210):  # 1,200 fictional daily updates from 2022 to 2025, each changing the status
+        when = date(2022, 1, 1) + timedelta(days=number - 10)
+        status = "partly-delivered" if number % 2 else "in-progress"
+        text = first.replace("id: benches-u1", f"id: benches-u{number}").replace("date: 2021-09-01", f"date: {when.isoformat()}")
+        (updates / f"u{number}.md").write_text(text.replace("status: in-progress", f"status: {status}"), encoding="utf-8")
+    build_site(project_for(content, tmp_path / "site"), FIXTURE_TODAY)
+    site = tmp_path / "site"
+    assert "These are the 100 most recent of 1,200. Every one is listed under its year, below." in main_text(site, "/changes/")
+    assert "Showing changes 101 to 200 of 366: page 2 of 4." in main_text(site, "/changes/2024/page/2/")
+
+
 def test_the_changes_page_says_when_nothing_has_changed(tmp_path: Path) -> None:
     content = copy_fixture(tmp_path / "content")
     for update in (content / "reports/benches/updates").iterdir():

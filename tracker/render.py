@@ -135,6 +135,7 @@ def _environment(templates_dir: Path, templates: Templates, asset_urls: tuple[tu
     )
     env.filters["markdown"] = _markdown
     env.filters["long_date"] = long_date
+    env.filters["number"] = count_text
     url_of = dict(asset_urls)
     env.globals["asset_url"] = lambda name: url_of[name]
     return env
@@ -278,6 +279,11 @@ def _context(
     pager: Pager[Any] | None = None,
 ) -> PageContext:
     return PageContext(site=model, title=title, description=description, url=url, breadcrumbs=crumbs, item=item, pager=pager)
+
+
+def count_text(count: int) -> str:
+    """The templates' `number` filter: a count as the site writes it, its thousands apart ("6,660")."""
+    return f"{count:,}"
 
 
 def _markdown(text: str | Text) -> Markup:
