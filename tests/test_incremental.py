@@ -209,7 +209,7 @@ def test_builds_one_after_another_while_the_sites_they_replaced_are_still_being_
     assert len(list(project.site.parent.glob(".site.old-*"))) == 2
 
 
-def test_a_report_that_doubles_the_search_index_parts_moves_reports_between_parts_as_a_full_build_does(
+def test_a_report_that_doubles_the_search_index_parts_and_goes_again_moves_reports_between_parts_as_a_full_build_does(
     project: Project, tmp_path: Path
 ) -> None:
     build_site(project, FIXTURE_TODAY)
@@ -219,6 +219,10 @@ def test_a_report_that_doubles_the_search_index_parts_moves_reports_between_part
     assert _tree(project.site) == _full_build(project, tmp_path / "full")
     parts_after = {path.name for path in (project.site / "pagefind").iterdir()}
     assert parts_after - parts_before, "the index should now be in more parts, some of them new"
+    shutil.rmtree(project.content / "reports/slides")  # and back to 8 parts: the others go
+    build_site(project, FIXTURE_TODAY)
+    assert _tree(project.site) == _full_build(project, tmp_path / "full again")
+    assert {path.name for path in (project.site / "pagefind").iterdir()} == parts_before
 
 
 def test_an_edit_rewrites_the_cached_records_of_its_report_folder_only(project: Project) -> None:

@@ -38,6 +38,7 @@ from tracker.search import index_search, plan_index_parts
 from tracker.sitemap import site_files
 from tracker.staging import Staging
 from tracker.units import Unit, folder_digests, plan_units
+from tracker.urls import INDEX_FOLDER
 from tracker.validate import validate_content
 from tracker.views import SiteModel
 from tracker.write import Output, write_site, write_text_if_changed
@@ -201,7 +202,7 @@ def build_site(project: Project, today: date, options: BuildOptions = BuildOptio
     With a cache folder, only the units whose inputs changed since the last build are rendered;
     the others' files are linked from site/ by a helper process while the content is checked.
     """
-    with Staging(project.site, project.cache) as staging:
+    with Staging(project.site, project.cache, linked_whole=(INDEX_FOLDER,)) as staging:
         checked = check_site(project, today, options)
         write_planned(project, checked, plan_site(project, checked), options, staging)
     return checked
@@ -243,7 +244,7 @@ def write_planned(
 
     staging, if given, is where the new site is written (and what it has linked from site/ is reused).
     """
-    with nullcontext(staging) if staging else Staging(project.site, project.cache) as ready:
+    with nullcontext(staging) if staging else Staging(project.site, project.cache, linked_whole=(INDEX_FOLDER,)) as ready:
         return _write_planned(project, checked, planned, options, ready)
 
 

@@ -23,6 +23,7 @@ from pagefind.service import get_executable
 
 from tracker.cache import digest_of
 from tracker.staging import link_or_copy
+from tracker.urls import INDEX_FOLDER
 
 FINGERPRINT_FILE = ".inputs-fingerprint"
 CONCURRENT_INDEXERS = 2
@@ -55,20 +56,41 @@ def plan_index_parts(reports: Sequence[tuple[str, str, str, Sequence[str]]]) -> 
 
 
 def index_search(site_dir: Path, parts: Sequence[IndexPart], previous_site: Path | None = None, reuse_stale: bool = False) -> None:
-    """Write each part's Pagefind index into site_dir, reusing the previous site's where its inputs are unchanged.
+    """Write each part's Pagefind index into site_dir, keeping those whose inputs are unchanged.
 
-    With reuse_stale (the live preview), any previous index of a part is reused, so that a save shows at once.
+    A part is kept from site_dir itself (a rebuild's staging folder holds the previous site's
+    index, linked: staging.py) or else from previous_site. With reuse_stale (the live preview),
+    any earlier index of a part is kept, so that a save shows at once.
     """
+    _remove_other_parts(site_dir, parts)
     to_index = []
     for part in parts:
         folder = part.url.strip("/")
-        previous = previous_site / folder if previous_site else None
-        if previous and previous.is_dir() and (reuse_stale or _fingerprint_of(previous) == part.fingerprint):
-            shutil.copytree(previous, site_dir / folder, copy_function=link_or_copy)
+        if _is_kept(site_dir / folder, part, reuse_stale):
+            continue
+        shutil.rmtree(site_dir / folder, ignore_errors=True)
+        if previous_site and _is_kept(previous_site / folder, part, reuse_stale):
+            shutil.copytree(previous_site / folder, site_dir / folder, copy_function=link_or_copy)
         else:
             to_index.append(part)
     with ThreadPoolExecutor(CONCURRENT_INDEXERS) as pool:
         list(pool.map(lambda part: _index_part(site_dir, part), to_index))
+
+
+def _is_kept(index: Path, part: IndexPart, reuse_stale: bool) -> bool:
+    return index.is_dir() and (reuse_stale or _fingerprint_of(index) == part.fingerprint)
+
+
+def _remove_other_parts(site_dir: Path, parts: Sequence[IndexPart]) -> None:
+    """Delete from site_dir's search index the parts a site of another size had."""
+    index = site_dir / INDEX_FOLDER
+    wanted = {part.url.strip("/") for part in parts}
+    if index.is_dir():
+        for other in sorted(path for path in index.iterdir() if f"{INDEX_FOLDER}/{path.name}" not in wanted):
+            if other.is_dir():
+                shutil.rmtree(other)
+            else:
+                other.unlink()
 
 
 def _fingerprint_of(index: Path) -> str | None:

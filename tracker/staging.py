@@ -21,7 +21,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -52,10 +52,15 @@ NOTHING_LINKED = Linked({}, frozenset(), frozenset())
 class Staging:
     """A fresh folder next to site/, being filled with links to the previous site's files; a context manager that discards it unless swapped in."""
 
-    def __init__(self, site_dir: Path, cache: Path | None) -> None:
-        """Make the staging folder and start linking the files of the site in site_dir that the cache in folder cache describes."""
+    def __init__(self, site_dir: Path, cache: Path | None, linked_whole: Sequence[str] = ()) -> None:
+        """Make the staging folder and start linking the files of the site in site_dir that the cache in folder cache describes.
+
+        Folders of site_dir named in linked_whole (the search index) are linked whole, for their
+        makers to check (search.py).
+        """
         remove_stale_builds(site_dir)
         self.site_dir = site_dir
+        self.linked_whole = tuple(linked_whole)
         self.folder = site_dir.with_name(f".{site_dir.name}.building-{os.getpid()}")
         self.folder.mkdir(parents=True)
         self._result: Linked | None = None
@@ -63,9 +68,9 @@ class Staging:
         if cache is None or not site_dir.is_dir():
             self._result = NOTHING_LINKED
         elif "fork" in multiprocessing.get_all_start_methods():
-            self._helper = _start_helper(site_dir, self.folder, cache)
+            self._helper = _start_helper(site_dir, self.folder, cache, self.linked_whole)
         else:
-            self._result = link_previous(site_dir, self.folder, read_outputs(cache, site_dir))
+            self._result = link_previous(site_dir, self.folder, read_outputs(cache, site_dir), self.linked_whole)
 
     def __enter__(self) -> Staging:
         return self
@@ -124,29 +129,39 @@ class Staging:
             _remove_in_background(self.folder)
 
 
-def _start_helper(site_dir: Path, folder: Path, cache: Path) -> tuple[multiprocessing.process.BaseProcess, Connection]:
+def _start_helper(
+    site_dir: Path, folder: Path, cache: Path, linked_whole: Sequence[str]
+) -> tuple[multiprocessing.process.BaseProcess, Connection]:
     """Fork a process that links the previous site's files into folder, then sends what it linked (a Linked)."""
     context = multiprocessing.get_context("fork")  # forked: nothing is pickled to start it
     receiving, sending = context.Pipe(duplex=False)
-    process = context.Process(target=_link_and_send, args=(sending, site_dir, folder, cache, os.getpid()), daemon=True)
+    arguments = (sending, site_dir, folder, cache, linked_whole, os.getpid())
+    process = context.Process(target=_link_and_send, args=arguments, daemon=True)
     process.start()
     sending.close()  # the helper holds the only sending end: if it stops, recv() raises EOFError
     return process, receiving
 
 
-def _link_and_send(sending: Connection, site_dir: Path, folder: Path, cache: Path, parent: int) -> None:
-    linked = link_previous(site_dir, folder, read_outputs(cache, site_dir), still_wanted=lambda: os.getppid() == parent)
+def _link_and_send(sending: Connection, site_dir: Path, folder: Path, cache: Path, linked_whole: Sequence[str], parent: int) -> None:
+    linked = link_previous(site_dir, folder, read_outputs(cache, site_dir), linked_whole, still_wanted=lambda: os.getppid() == parent)
     sending.send(linked)
     sending.close()
 
 
 def link_previous(
-    site_dir: Path, folder: Path, previous: Mapping[str, UnitRecord], still_wanted: Callable[[], bool] = lambda: True
+    site_dir: Path,
+    folder: Path,
+    previous: Mapping[str, UnitRecord],
+    linked_whole: Sequence[str] = (),
+    still_wanted: Callable[[], bool] = lambda: True,
 ) -> Linked:
-    """Link into folder the files of each previous unit, stopping at a unit's first file that is not as recorded.
+    """Link into folder the files of each previous unit, stopping at a unit's first file that is not as recorded, and the folders linked_whole.
 
     still_wanted is asked before each unit: a helper whose build was killed stops.
     """
+    for name in linked_whole:
+        if (site_dir / name).is_dir() and still_wanted():
+            shutil.copytree(site_dir / name, folder / name, copy_function=link_or_copy)
     units: set[str] = set()
     copied: set[str] = set()
     made: set[str] = {""}

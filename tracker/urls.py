@@ -85,6 +85,7 @@ def badge_url(commitment_id: str) -> str:
 # whole part its report is in: parts of about this many pages keep both small. The search page
 # fetches a little of every part for each search, so there are never more than MAX_SEARCH_PARTS.
 PAGES_PER_SEARCH_PART = 500
+INDEX_FOLDER = "pagefind"  # the search index's folder in site/: one folder in it for each part
 MAX_SEARCH_PARTS = 64
 
 
@@ -103,4 +104,4 @@ def search_index_parts(searchable_pages: int) -> int:
 def search_index_url(report_id: str, parts: int) -> str:
     """Return the URL of the part of the search index that holds a report's pages (see search.py)."""
     part = int.from_bytes(hashlib.blake2b(report_id.encode("utf-8"), digest_size=4).digest(), "big") % parts
-    return f"/pagefind/{part}/"
+    return f"/{INDEX_FOLDER}/{part}/"
