@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable
@@ -54,12 +55,20 @@ def _add_update(root: Path) -> None:
     (root / "content/reports/lamps/updates/u3.md").write_text(update.replace("id: lamps-u1", "id: lamps-u3"), encoding="utf-8")
 
 
+def _add_status_change(root: Path) -> None:
+    """Add an update that changes a status back (partly delivered to in progress) in 2022: the other years' pages count it."""
+    update = (root / "content/reports/lamps/updates/u1.md").read_text(encoding="utf-8")
+    changed = update.replace("id: lamps-u1", "id: lamps-u4").replace("date: 2021-09-01", "date: 2022-06-01")
+    (root / "content/reports/lamps/updates/u4.md").write_text(changed, encoding="utf-8")
+
+
 EDITS: dict[str, Edit] = {
     "a commitment's title": _replace(
         "content/reports/lamps/commitments/paint.md", "title: Paint every bench green", "title: Paint every lamp green"
     ),
     "an update's words": _replace("content/reports/benches/updates/u2.md", "Fictional", "Invented"),
     "a new update": _add_update,
+    "a new update that changes a status": _add_status_change,
     "the title of a report another one links to": _replace(
         "content/reports/benches/report.md", 'title: "Fictional', 'title: "Revised fictional'
     ),
@@ -89,6 +98,34 @@ def test_a_rebuild_after_an_edit_equals_a_full_build(project: Project, tmp_path:
     assert _tree(project.site) == after
     assert _folders(project.site) == _folders(tmp_path / "after"), "no folder is left empty by the pages that went"
     assert after != _tree(tmp_path / "before"), "the edit should change the site"
+
+
+@pytest.mark.parametrize("edit", EDITS.values(), ids=EDITS.keys())
+def test_a_rebuild_after_an_edit_with_lists_of_one_item_a_page_equals_a_full_build(
+    project: Project, tmp_path: Path, edit: Edit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tracker.paging.ITEMS_PER_PAGE", 1)  # each list page is keyed by its one item's report
+    build_site(project, FIXTURE_TODAY)
+    edit(project.content.parent)
+    build_site(project, FIXTURE_TODAY)
+    after = _full_build(project, tmp_path / "after")
+    assert _tree(project.site) == after
+    assert _folders(project.site) == _folders(tmp_path / "after")
+
+
+def test_an_edit_builds_again_only_the_list_pages_that_show_what_it_changed(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("tracker.paging.ITEMS_PER_PAGE", 1)
+    build_site(project, FIXTURE_TODAY)
+    lists = ("statuses/", "bodies/", "changes/2")  # the pages of each status, body and year of changes
+    before = {path: (project.site / path).stat().st_ino for path in _tree(project.site) if path.startswith(lists)}
+    EDITS["a commitment's title"](project.content.parent)  # lamps-c1, "Paint every lamp green"
+    build_site(project, FIXTURE_TODAY)
+    rewritten = {path for path in before if (project.site / path).stat().st_ino != before[path]}
+    # An item is made from its report's files: the pages showing any item of the edited report are built again.
+    showing = {path for path in before if re.search(r'href="?/[a-z]+/lamps-', (project.site / path).read_text(encoding="utf-8"))}
+    assert rewritten == showing
+    assert len(showing) < len(before) / 2, "most pages of the lists show other reports' items"
+    assert any("Paint every lamp green" in (project.site / path).read_text(encoding="utf-8") for path in rewritten)
 
 
 def test_a_rebuild_by_two_workers_while_the_unchanged_files_are_linked_equals_a_full_build(

@@ -10,7 +10,9 @@ previous site instead of rendered again (write.py).
 The site-wide units (the open data; the site feed, the sitemap and the redirects; and one unit
 for each site-wide page: home, the lists, changes) list or count items of every report, so their
 key hashes every input: they are built again after any edit. They are apart so that the two
-workers share them, the largest first.
+workers share them, the largest first. The pages of long lists are the exception: each shows a
+hundred items, made from their reports' files, so its key hashes those reports' keys
+(list_page_keys), and an edit builds again only the pages that show what it changed.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from tracker.cache import digest_of
 from tracker.feeds import report_feed_files
 from tracker.load import report_folder
 from tracker.render import PagePlan, RenderedPage, SitePages
-from tracker.views import ReportView, SiteModel
+from tracker.views import ChangeView, ChangeYearView, CommitmentView, ReportView, SiteModel
 
 SITE_UNIT = "site"
 DATA_UNIT = "data"
@@ -75,12 +77,56 @@ def plan_units(
         inputs = (digests_by_folder[folder_of[other]] for other in sorted({report.record.id, *linked[report.record.id]}))
         report_units.append(report_unit(model, report, digest_of([site_key, *inputs]), pages.reports[report.record.id]))
     report_keys = {unit.report: unit.key for unit in report_units if unit.report}
+    list_keys = list_page_keys(model, pages, site_key, report_keys)
     return [
         Unit(DATA_UNIT, None, every_input, (), partial(open_data, report_keys)),
         Unit(SITE_UNIT, None, every_input, (), site_files),
-        *(Unit(f"{SITE_PAGE_UNIT_PREFIX}{plan.output_path}", None, every_input, (plan,), no_files) for plan in pages.site),
+        *(
+            Unit(f"{SITE_PAGE_UNIT_PREFIX}{plan.output_path}", None, list_keys.get(plan.output_path, every_input), (plan,), no_files)
+            for plan in pages.site
+        ),
         *report_units,
     ]
+
+
+def list_page_keys(model: SiteModel, pages: SitePages, site_key: str, report_keys: Mapping[str, str]) -> dict[str, str]:
+    """Return the key of each page of a long list (a status's, a body's, a year's changes: paging.py), by its output path.
+
+    Such a page shows where it stands in its list and its own items, each made from its report's
+    files alone, as that report's own pages are; a page of changes also counts each year's. So its
+    key hashes the site-wide inputs (site_key), its place, and each item's addresses with the key
+    of the report whose pages they are on. A page with an item of no report's pages is left out:
+    it is keyed by every input.
+    """
+    report_of_page = {plan.context.url: report_id for report_id, plans in pages.reports.items() for plan in plans}
+    years = repr([(year.year, len(year.changes)) for year in model.change_years])
+    keys = {}
+    for plan in pages.site:
+        pager = plan.context.pager
+        if pager is None:
+            continue
+        shown = [(address, report_of_page.get(address.split("#")[0])) for item in pager.items for address in _addresses(item)]
+        if any(report is None for _, report in shown):
+            continue
+        place = repr((pager.number, pager.count, pager.first_position, pager.total))
+        keys[plan.output_path] = digest_of(
+            [
+                site_key,
+                plan.output_path,
+                plan.template,
+                plan.context.title,
+                str(plan.context.description),
+                place,
+                years if isinstance(plan.context.item, ChangeYearView) else "",
+                *(f"{address}\0{report_keys[report]}" for address, report in shown if report),
+            ]
+        )
+    return keys
+
+
+def _addresses(item: CommitmentView | ChangeView) -> tuple[str, ...]:
+    """Return the addresses a list's item is shown from: a commitment's page; a change's subject and the update or item that made it."""
+    return (item.subject.url, item.url) if isinstance(item, ChangeView) else (item.url,)
 
 
 def report_unit(model: SiteModel, report: ReportView, key: str, pages: tuple[PagePlan, ...]) -> Unit:
