@@ -238,6 +238,8 @@ def test_after_saves_the_preview_serves_what_a_full_build_writes(preview: tuple[
     update = (project / "content/reports/benches/updates/u1.md").read_text(encoding="utf-8")
     (project / "content/reports/benches/updates/u3.md").write_text(update.replace("id: benches-u1", "id: benches-u3"), encoding="utf-8")
     assert _wait_for(lambda: "benches-u3" in _get(base + "/commitments/benches-c1/")[1])
+    # The report's pages show first; the whole check that follows shows the site-wide files (on a busy machine, later).
+    assert _wait_for(lambda: "benches-u3" in _get(base + "/feeds/all.xml")[1])
     full = tmp_path / "full"
     build_site(project_for(project / "content", full), date.today())
     served = {}
