@@ -170,7 +170,7 @@ def test_an_edit_makes_again_only_its_reports_part_of_the_open_data(
     monkeypatch.setattr("tracker.data.report_part", counted_report_part)
     EDITS["a commitment's title"](project.content.parent)
     build_site(project, FIXTURE_TODAY)
-    assert made == ["lamps-2021"], "the other reports' parts are taken from the cache"
+    assert made == ["lamps-2021", "lamps-2021"], "its JSON and CSV parts; the other reports' parts are taken from the cache"
     assert _tree(project.site) == _full_build(project, tmp_path / "full")
 
 
@@ -188,7 +188,7 @@ def test_a_kept_part_of_the_open_data_cut_short_is_made_again(project: Project, 
     monkeypatch.setattr("tracker.data.report_part", counted_report_part)
     EDITS["a commitment's title"](project.content.parent)  # in another report: the open data is made again
     build_site(project, FIXTURE_TODAY)
-    assert sorted(made) == ["benches-2021", "lamps-2021"]
+    assert sorted(made) == ["benches-2021", "lamps-2021", "lamps-2021"], "the part cut short (JSON), and the edited report's two"
     assert _tree(project.site) == _full_build(project, tmp_path / "full")
 
 

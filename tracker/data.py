@@ -28,23 +28,31 @@ from tracker.render import Chunks, RenderedPage
 from tracker.views import ReportView, SiteModel
 
 LICENCE_NOTE = "No licence has been chosen yet; ask the site's editors."
+DATA_FORMS = ("json", "csv")  # the open data's two units: tracker.json with its schema, and the CSV files
 
 
-def data_files(model: SiteModel, cache_folder: Path | None = None, report_keys: Mapping[str, str] | None = None) -> list[RenderedPage]:
-    """Return /data/tracker.json, its schema and the CSV files, all derived from the model, each written as it is made.
+def data_files(
+    model: SiteModel, cache_folder: Path | None = None, report_keys: Mapping[str, str] | None = None, form: str | None = None
+) -> list[RenderedPage]:
+    """Return /data/tracker.json and its schema (form "json"), the CSV files (form "csv"), or both, each written as it is made.
 
-    With a cache folder and each report's unit key, each report's part of the files is kept
-    there, and taken from there while its key is unchanged (data_parts.py).
+    The two forms are apart, so that two workers make them at once. With a cache folder and each
+    report's unit key, each report's part of the files is kept there, and taken from there while
+    its key is unchanged (data_parts.py).
     """
     labels = {view.status.id: view.status.label for view in model.statuses}
     base = model.settings.base_url
     parts = ReportParts(model.reports, partial(report_part, base, labels), cache_folder, report_keys or {})
     parts.remove_others()
-    return [
-        RenderedPage("data/tracker.json", Chunks(partial(tracker_json_chunks, model, parts))),
-        RenderedPage("data/tracker.schema.json", dump_json(tracker_schema(base))),
-        *(RenderedPage(f"data/{kind}.csv", Chunks(partial(csv_chunks, kind, parts))) for kind in RECORD_KINDS),
-    ]
+    files = []
+    if form in (None, "json"):
+        files += [
+            RenderedPage("data/tracker.json", Chunks(partial(tracker_json_chunks, model, parts))),
+            RenderedPage("data/tracker.schema.json", dump_json(tracker_schema(base))),
+        ]
+    if form in (None, "csv"):
+        files += [RenderedPage(f"data/{kind}.csv", Chunks(partial(csv_chunks, kind, parts))) for kind in RECORD_KINDS]
+    return files
 
 
 def dump_json(value: object) -> str:
@@ -95,8 +103,8 @@ def csv_chunks(kind: str, parts: ReportParts) -> Iterator[bytes]:
     yield from parts.merged(kind, "csv")
 
 
-def report_part(base: str, labels: Mapping[str, str], report: ReportView) -> ReportPart:
-    """Return a report's records as tracker.json items and CSV lines, each kind in the files' order."""
+def report_part(base: str, labels: Mapping[str, str], form: str, report: ReportView) -> ReportPart:
+    """Return a report's records as tracker.json items (form "json") or CSV lines (form "csv"), each kind in the files' order."""
     report_id = report.record.id
     commitments = report_commitments(report)
     response_ids = {response.url: response.record.id for response in report.responses}
@@ -113,8 +121,10 @@ def report_part(base: str, labels: Mapping[str, str], report: ReportView) -> Rep
     for kind, items in records.items():
         items.sort(key=itemgetter(0))
         columns = CSV_COLUMNS[kind]
-        part[kind, "json"] = [(key, _json_item(item)) for key, item in items]
-        part[kind, "csv"] = [(key, csv_row(columns, item, labels).encode("utf-8")) for key, item in items]
+        if form == "json":
+            part[kind, form] = [(key, _json_item(item)) for key, item in items]
+        else:
+            part[kind, form] = [(key, csv_row(columns, item, labels).encode("utf-8")) for key, item in items]
     return part
 
 

@@ -43,13 +43,14 @@ class ReportParts:
     """Every report's part of the open data: from the cache where the report's key is unchanged, else made (and kept)."""
 
     def __init__(
-        self, reports: Sequence[ReportView], make: Callable[[ReportView], ReportPart], folder: Path | None, keys: Mapping[str, str]
+        self, reports: Sequence[ReportView], make: Callable[[str, ReportView], ReportPart], folder: Path | None, keys: Mapping[str, str]
     ) -> None:
+        """Hold the reports' parts, made by make(form, report) when they are not kept in folder under the report's key."""
         self.reports = sorted(reports, key=lambda report: report.record.id)
         self.make = make
         self.folder = folder
         self.keys = keys  # a report without a key has its part made and held in memory
-        self._in_memory: dict[str, ReportPart] = {}
+        self._in_memory: dict[tuple[str, str], ReportPart] = {}  # by report id and format
 
     def merged(self, kind: str, form: str) -> Iterator[bytes]:
         """Yield one kind of record in one format, from every report, in the files' order."""
@@ -67,14 +68,14 @@ class ReportParts:
         """Return the report's items of one kind in one format, each with its sort key as bytes (sort_bytes)."""
         report_id = report.record.id
         if self.folder is None or report_id not in self.keys:
-            if report_id not in self._in_memory:
-                self._in_memory[report_id] = self.make(report)
-            return ((sort_bytes(key), item) for key, item in self._in_memory[report_id][kind, form])
+            if (report_id, form) not in self._in_memory:
+                self._in_memory[report_id, form] = self.make(form, report)
+            return ((sort_bytes(key), item) for key, item in self._in_memory[report_id, form][kind, form])
         path = self.folder / report_id / f"{kind}.{form}"
         stored = _read_items(path, self.keys[report_id])
         if stored is not None:
             return stored
-        part = self.make(report)
+        part = self.make(form, report)
         forget_read_texts()  # the report's texts, read to make its part
         for (each_kind, each_form), items in part.items():
             _write_items(self.folder / report_id / f"{each_kind}.{each_form}", self.keys[report_id], items)

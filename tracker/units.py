@@ -7,7 +7,7 @@ content file outside reports/) with the files of the report's folder and of the 
 folders. When a key is unchanged since the last build, the unit's files are taken from the
 previous site instead of rendered again (write.py).
 
-The site-wide units (the open data; the site feed, the sitemap and the redirects; and one unit
+The site-wide units (the open data, its JSON and its CSV files apart; the site feed, the sitemap and the redirects; and one unit
 for each site-wide page: home, the lists, changes) list or count items of every report, so their
 key hashes every input: they are built again after any edit. They are apart so that the two
 workers share them, the largest first. The pages of long lists are the exception: each shows a
@@ -24,6 +24,7 @@ from functools import partial
 
 from tracker.badges import report_badge_files
 from tracker.cache import digest_of
+from tracker.data import DATA_FORMS
 from tracker.feeds import report_feed_files
 from tracker.load import report_folder
 from tracker.render import PagePlan, RenderedPage, SitePages
@@ -60,13 +61,13 @@ def plan_units(
     digests_by_folder: Mapping[str, str],
     shared_key: str,
     site_files: Callable[[], Iterable[RenderedPage]],
-    open_data: Callable[[Mapping[str, str]], Iterable[RenderedPage]],
+    open_data: Callable[[Mapping[str, str], str], Iterable[RenderedPage]],
 ) -> list[Unit]:
     """Return the site-wide units (the open data, the site-wide files, then one per site-wide page), then one unit per report.
 
     digests_by_folder holds a hash of each folder's files (folder_digests); shared_key hashes the inputs
     that are not content (code, templates, assets, options). open_data is given each report's
-    key, under which its part of the open data is kept.
+    key, under which its part of the open data is kept, and the form of the files to make (a unit each).
     """
     site_key = digest_of([shared_key, digests_by_folder.get("", "")])
     every_input = digest_of([shared_key, *(f"{folder}\0{digest}" for folder, digest in sorted(digests_by_folder.items()))])
@@ -79,7 +80,7 @@ def plan_units(
     report_keys = {unit.report: unit.key for unit in report_units if unit.report}
     list_keys = list_page_keys(model, pages, site_key, report_keys)
     return [
-        Unit(DATA_UNIT, None, every_input, (), partial(open_data, report_keys)),
+        *(Unit(f"{DATA_UNIT}:{form}", None, every_input, (), partial(open_data, report_keys, form)) for form in DATA_FORMS),
         Unit(SITE_UNIT, None, every_input, (), site_files),
         *(
             Unit(f"{SITE_PAGE_UNIT_PREFIX}{plan.output_path}", None, list_keys.get(plan.output_path, every_input), (plan,), no_files)
