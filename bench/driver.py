@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import json
 import os
 import resource
@@ -43,6 +44,9 @@ def main() -> int:
 
     # A worker the system stopped (out of memory, say): its message, as build.py prints it. Older commits lack it.
     worker_stopped = getattr(importlib.import_module("tracker.write"), "WorkerStopped", ())
+    helper_stopped = (
+        getattr(importlib.import_module("tracker.staging"), "HelperStopped", ()) if importlib.util.find_spec("tracker.staging") else ()
+    )
 
     imported = time.perf_counter()
     stages = _time_stages()
@@ -60,7 +64,7 @@ def main() -> int:
     except ContentErrors as failure:
         print(failure.report(), file=sys.stderr)
         return 1
-    except worker_stopped as failure:
+    except (worker_stopped, helper_stopped) as failure:
         print(f"driver.py: {failure}", file=sys.stderr)
         return 1
     finished = time.perf_counter()

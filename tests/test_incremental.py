@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from tests.helpers import FIXTURE_TODAY, add_report_copy, files_read_here
 from tracker.cache import RecordCache, output_stamp, read_outputs
+from tracker.cli import main
 from tracker.data import report_part
 from tracker.data_parts import ReportPart, sort_bytes
 from tracker.errors import ContentErrors
@@ -341,7 +342,7 @@ def _stop_linking(*_: object, **__: object) -> None:
 
 
 def test_a_linking_helper_that_stops_fails_the_build_and_leaves_the_site_as_it_was(
-    project: Project, monkeypatch: pytest.MonkeyPatch
+    project: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     build_site(project, FIXTURE_TODAY)
     before = _tree(project.site)
@@ -349,6 +350,9 @@ def test_a_linking_helper_that_stops_fails_the_build_and_leaves_the_site_as_it_w
     monkeypatch.setattr("tracker.staging.link_previous", _stop_linking)
     with pytest.raises(HelperStopped, match="site/ is as it was"):
         build_site(project, FIXTURE_TODAY)
+    assert _tree(project.site) == before
+    assert main(["build", "--project", str(project.content.parent)]) == 1
+    assert "build.py: the process linking the unchanged pages stopped" in capsys.readouterr().err
     assert _tree(project.site) == before
     monkeypatch.undo()
     build_site(project, FIXTURE_TODAY)

@@ -12,6 +12,7 @@ from tracker.cache import RecordCache
 from tracker.errors import ContentError, ContentErrors
 from tracker.pipeline import BuildOptions, Project, build_site, check_site
 from tracker.scaffold import KINDS, ScaffoldError, plan_scaffold, write_scaffold
+from tracker.staging import HelperStopped
 from tracker.write import WorkerStopped
 
 
@@ -43,7 +44,7 @@ def _run_checked(project: Project, command: str, options: BuildOptions) -> int:
     except ContentErrors as failure:
         print(failure.report(), file=sys.stderr)
         return 1
-    except WorkerStopped as failure:
+    except (WorkerStopped, HelperStopped) as failure:
         print(f"build.py: {failure}", file=sys.stderr)
         return 1
     if checked.warnings:
