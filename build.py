@@ -7,4 +7,4 @@ from pathlib import Path
 from tracker.cli import main
 
 if __name__ == "__main__":
-    sys.exit(main(root=Path(__file__).resolve().parent))
+    sys.exit(main(root=Path(__file__).resolve().parent, exit_at_once=True))

@@ -4,7 +4,7 @@
     python3 bench/driver.py build|check --content DIR --site DIR [--cache DIR] [--repo DIR] [--templates DIR] [--assets DIR]
 
 Prints one JSON line: seconds spent importing the tracker, seconds in build_site (or
-check_site), the number of files written, and this process's peak RSS in KiB. On content
+check_site), and this process's peak RSS in KiB. On content
 errors, prints every error to stderr and exits 1.
 """
 
@@ -14,7 +14,6 @@ import argparse
 import importlib
 import importlib.util
 import json
-import os
 import resource
 import sys
 import time
@@ -42,10 +41,11 @@ def main() -> int:
     from tracker.errors import ContentErrors
     from tracker.pipeline import Project, build_site, check_site
 
-    # A worker the system stopped (out of memory, say): its message, as build.py prints it. Older commits lack it.
-    worker_stopped = getattr(importlib.import_module("tracker.write"), "WorkerStopped", ())
-    helper_stopped = (
-        getattr(importlib.import_module("tracker.staging"), "HelperStopped", ()) if importlib.util.find_spec("tracker.staging") else ()
+    # A worker or helper process the system stopped (out of memory, say): its message, as build.py prints it. Older commits lack them.
+    stopped: tuple[type[BaseException], ...] = tuple(
+        getattr(importlib.import_module(module), name)
+        for module, name in (("tracker.write", "WorkerStopped"), ("tracker.staging", "HelperStopped"))
+        if importlib.util.find_spec(module) and hasattr(importlib.import_module(module), name)
     )
 
     imported = time.perf_counter()
@@ -57,23 +57,24 @@ def main() -> int:
         else Project(args.content, templates, assets, args.site)
     )
     try:
-        if args.mode == "check":
-            check_site(project, date.today())
-        else:
-            build_site(project, date.today())
+        # Kept, as build.py keeps it: freed, if at all, after the figures are printed.
+        made = check_site(project, date.today()) if args.mode == "check" else build_site(project, date.today())
     except ContentErrors as failure:
         print(failure.report(), file=sys.stderr)
         return 1
-    except (worker_stopped, helper_stopped) as failure:
+    except stopped as failure:
         print(f"driver.py: {failure}", file=sys.stderr)
         return 1
     finished = time.perf_counter()
-    # Counted here, not taken from build_site's return value, which has changed shape before.
-    files = sum(len(names) for _, _, names in os.walk(args.site)) if args.mode == "build" else 0
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    figures: dict[str, object] = {"import_s": imported - started, "build_s": finished - imported, "files": files, "maxrss_kib": peak_kib}
+    figures: dict[str, object] = {"import_s": imported - started, "build_s": finished - imported, "maxrss_kib": peak_kib}
     figures["stages"] = {name: round(seconds, 3) for name, seconds in stages.items()}
     print(json.dumps(figures))
+    # As build.py ends: where the tracker's command line exits without freeing what the build made, so does this.
+    exit_now = getattr(importlib.import_module("tracker.cli"), "exit_now", None)
+    if exit_now is not None:
+        exit_now(0)
+    del made
     return 0
 
 

@@ -264,6 +264,20 @@ def test_a_source_checked_to_have_no_https_address_is_not_warned(tmp_path: Path)
     assert not [line for line in _warnings(content) if "not https" in line]
 
 
+def test_a_build_prints_where_it_wrote_and_its_warnings_and_exits_0(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    copy_fixture(project / "content")
+    for folder in ("templates", "assets"):
+        os.symlink(ROOT / folder, project / folder)
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}  # as a pipe's output is by default
+    command = [sys.executable, str(ROOT / "build.py"), "--project", str(project)]
+    result = subprocess.run(command, capture_output=True, text=True, check=False, env=buffered)
+    assert result.returncode == 0
+    assert re.fullmatch(rf"Built {re.escape(str(project / 'site'))} in \d+\.\d\d s\.\n", result.stdout)
+    assert result.stderr.endswith("the site builds, but `check --strict` (deploy previews) fails until they are dealt with.\n")
+    assert (project / "site/commitments/benches-c1/index.html").is_file() and (project / ".tracker-cache/outputs.json").is_file()
+
+
 def test_options_may_stand_before_or_after_the_command(tmp_path: Path) -> None:
     project = tmp_path / "project"
     copy_fixture(project / "content")

@@ -7,12 +7,12 @@ content file outside reports/) with the files of the report's folder and of the 
 folders. When a key is unchanged since the last build, the unit's files are taken from the
 previous site instead of rendered again (write.py).
 
-The site-wide units (the open data, its JSON and its CSV files apart; the site feed, the sitemap and the redirects; and one unit
-for each site-wide page: home, the lists, changes) list or count items of every report, so their
-key hashes every input: they are built again after any edit. They are apart so that the two
-workers share them, the largest first. The pages of long lists are the exception: each shows a
-hundred items, made from their reports' files, so its key hashes those reports' keys
-(list_page_keys), and an edit builds again only the pages that show what it changed.
+The site-wide units (the open data, its JSON and its CSV files apart; the site feed, the sitemap
+and the redirects; and one unit for each site-wide page: home, the lists, changes) list or count
+items of every report, so their key hashes every input: they are built again after any edit.
+They are apart so that the two workers share them, the largest first. The pages of long lists
+are the exception: each shows a hundred items, made from their reports' files, so its key hashes
+those reports' keys (list_page_keys), and an edit builds again only the pages that show its report.
 """
 
 from __future__ import annotations
