@@ -126,8 +126,13 @@ def list_page_keys(model: SiteModel, pages: SitePages, site_key: str, report_key
 
 
 def _addresses(item: CommitmentView | ChangeView) -> tuple[str, ...]:
-    """Return the addresses a list's item is shown from: a commitment's page; a change's subject and the update or item that made it."""
-    return (item.subject.url, item.url) if isinstance(item, ChangeView) else (item.url,)
+    """Return the addresses a list's item is shown from: a commitment's page; a change's subject and, for a correction, the corrected item.
+
+    A change of status links to its update, on its subject's (the commitment's) page.
+    """
+    if isinstance(item, CommitmentView):
+        return (item.url,)
+    return (item.subject.url, item.source) if isinstance(item.source, str) else (item.subject.url,)
 
 
 def report_unit(model: SiteModel, report: ReportView, key: str, pages: tuple[PagePlan, ...]) -> Unit:
