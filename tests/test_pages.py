@@ -11,13 +11,16 @@ import json
 import re
 from datetime import date, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from tests.helpers import FIXTURE_TODAY, copy_fixture, main_text, project_for, read_page, text_of
+from tests.helpers import FIXTURE_TODAY, ROOT, copy_fixture, main_text, project_for, read_page, text_of
+from tracker.assets import load_assets
 from tracker.data import LICENCE_NOTE
 from tracker.data_csv import CSV_COLUMNS
 from tracker.pipeline import BuildOptions, build_site
+from tracker.render import make_environment, read_templates
 
 BASE = "https://fictional.example"
 PAGE_WEIGHT_LIMIT = 30_000  # bytes: a page and its stylesheet, each gzip-compressed
@@ -521,6 +524,15 @@ def test_counts_of_a_thousand_and_more_are_written_with_a_comma(tmp_path: Path) 
     site = tmp_path / "site"
     assert "These are the 100 most recent of 1,200. Every one is listed under its year, below." in main_text(site, "/changes/")
     assert "Showing changes 101 to 200 of 366: page 2 of 4." in main_text(site, "/changes/2024/page/2/")
+
+
+def test_the_headline_figures_and_the_status_chart_write_thousands_apart() -> None:
+    templates = ROOT / "templates"
+    components = make_environment(templates, read_templates(templates), load_assets(ROOT / "assets")).get_template("components.html")
+    figures = SimpleNamespace(recommendations=12345, answered=12000, not_answered=345, commitments=24690, by_status=[])
+    headline = re.sub(r"<[^>]+>|\s+", " ", str(components.module.headline(figures))).split()
+    assert " ".join(headline) == "12,345 recommendations 12,000 answered in a response 345 with no response 24,690 commitments made"
+    assert "24,690 commitments in all." in str(components.module.status_chart(figures))
 
 
 def test_the_changes_page_says_when_nothing_has_changed(tmp_path: Path) -> None:
