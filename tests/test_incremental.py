@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -14,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import FIXTURE_TODAY, add_report_copy, files_read_here
-from tracker.cache import RecordCache, output_stamp, read_outputs
+from tests.helpers import FIXTURE_TODAY, ROOT, add_report_copy, files_read_here
+from tracker.cache import OutputRecord, RecordCache, UnitRecord, folder_id, output_stamp, read_outputs, save_outputs
 from tracker.cli import main
 from tracker.data import report_part
 from tracker.data_parts import ReportPart, sort_bytes
@@ -112,6 +115,23 @@ def test_a_rebuild_after_an_edit_with_lists_of_one_item_a_page_equals_a_full_bui
     after = _full_build(project, tmp_path / "after")
     assert _tree(project.site) == after
     assert _folders(project.site) == _folders(tmp_path / "after")
+
+
+def test_a_change_that_moves_past_another_commitments_run_of_changes_in_its_year_equals_a_full_build(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tracker.paging.ITEMS_PER_PAGE", 1)
+    updates = project.content / "reports/benches/updates"
+    first = (updates / "u1.md").read_text(encoding="utf-8")  # in progress
+    for number, month in ((5, 3), (6, 4), (7, 5), (8, 6)):  # benches-c1 changes status back and forth four more times in 2022
+        status = "in-progress" if number % 2 else "partly-delivered"
+        text = first.replace("id: benches-u1", f"id: benches-u{number}").replace("date: 2021-09-01", f"date: 2022-0{month}-01")
+        (updates / f"u{number}.md").write_text(text.replace("status: in-progress", f"status: {status}"), encoding="utf-8")
+    build_site(project, FIXTURE_TODAY)
+    # lamps' change of 1 February moves to the year's end: each page of benches-c1's run now shows the change before its own.
+    _replace("content/reports/lamps/updates/u2.md", "date: 2022-02-01", "date: 2022-12-31")(project.content.parent)
+    build_site(project, FIXTURE_TODAY)
+    assert _tree(project.site) == _full_build(project, tmp_path / "full")
 
 
 def test_an_edit_builds_again_only_the_list_pages_that_show_what_it_changed(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -336,9 +356,19 @@ def test_an_error_found_while_the_previous_site_is_being_linked_leaves_the_site_
     assert sorted(path.name for path in project.site.parent.iterdir() if path.name.startswith(".site")) == []
 
 
+def test_a_build_deletes_the_folders_of_killed_builds_but_not_of_one_still_running(project: Project) -> None:
+    running = project.site.parent / f".site.building-{os.getppid()}"  # as if this process's parent were building now
+    killed = project.site.parent / ".site.building-4194304"  # above Linux's largest process id: no such process
+    for folder in (running, killed):
+        (folder / "commitments").mkdir(parents=True)
+    build_site(project, FIXTURE_TODAY)
+    assert (running / "commitments").is_dir()
+    assert not killed.exists()
+
+
 def _stop_linking(*_: object, **__: object) -> None:
     """Stand in for the helper linking the previous site's files, killed by the system (out of memory, say)."""
-    os._exit(1)
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 def test_a_linking_helper_that_stops_fails_the_build_and_leaves_the_site_as_it_was(
@@ -352,11 +382,59 @@ def test_a_linking_helper_that_stops_fails_the_build_and_leaves_the_site_as_it_w
         build_site(project, FIXTURE_TODAY)
     assert _tree(project.site) == before
     assert main(["build", "--project", str(project.content.parent)]) == 1
-    assert "build.py: the process linking the unchanged pages stopped" in capsys.readouterr().err
+    assert "build.py: the process linking the unchanged pages was stopped by signal 9" in capsys.readouterr().err
     assert _tree(project.site) == before
     monkeypatch.undo()
     build_site(project, FIXTURE_TODAY)
     assert "Paint every lamp green" in (project.site / "commitments/lamps-c1/index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the helper through Linux's /proc")
+def test_a_linking_helper_ends_when_its_build_is_killed_before_reading_what_it_linked(project: Project) -> None:
+    build_site(project, FIXTURE_TODAY)
+    assert project.cache is not None
+    record = read_outputs(project.cache, project.site)
+    # Units of files not there: the helper links none of them, but sends them all back, more than a pipe holds.
+    many = {f"fictional:{number}": UnitRecord("key", {f"gone/{number}/index.html": "0:0:0"}) for number in range(3000)}
+    save_outputs(project.cache, OutputRecord(folder_id(project.site), {**record, **many}))
+    build = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_STAGING, str(project.site), str(project.cache)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert build.stdout is not None and build.stdout.readline() == "started\n"
+    children = Path(f"/proc/{build.pid}/task/{build.pid}/children").read_text(encoding="utf-8").split()
+    assert len(children) == 1, "the helper, linking"
+    time.sleep(1)  # long enough for the helper to finish linking and wait to send
+    build.kill()
+    build.wait()
+    deadline = time.monotonic() + 10
+    while _is_running(children[0]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if _is_running(children[0]):
+        os.kill(int(children[0]), signal.SIGKILL)
+        pytest.fail("the helper still waits to send what it linked")
+
+
+def _is_running(pid: str) -> bool:
+    """Whether a process is there and not a zombie (ended, but not yet reaped)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
+
+
+# A build that starts linking the previous site, then stands still (as if checking) until it is killed.
+_HOLD_STAGING = """
+import sys, time
+from pathlib import Path
+from tracker.staging import Staging
+staging = Staging(Path(sys.argv[1]), Path(sys.argv[2]))
+print("started", flush=True)
+time.sleep(60)
+"""
 
 
 def _wait_for_deletions(folder: Path) -> None:

@@ -17,6 +17,7 @@ import ctypes.util
 import multiprocessing
 import os
 import posixpath
+import re
 import shutil
 import subprocess
 import sys
@@ -86,10 +87,8 @@ class Staging:
             try:
                 self._result = receiving.recv()
             except EOFError:
-                raise HelperStopped(
-                    "the process linking the unchanged pages stopped before it had finished (the machine may have run out of memory); "
-                    "nothing was published, and site/ is as it was"
-                ) from None
+                process.join()
+                raise HelperStopped(f"{_how_it_stopped(process.exitcode)}; nothing was published, and site/ is as it was") from None
             finally:
                 receiving.close()
                 process.join()
@@ -129,23 +128,46 @@ class Staging:
             _remove_in_background(self.folder)
 
 
+def _how_it_stopped(exit_code: int | None) -> str:
+    """Say how the helper stopped: killed by a signal (as the system kills a process when memory runs out), or by an error it printed."""
+    if exit_code is not None and exit_code < 0:
+        return (
+            f"the process linking the unchanged pages was stopped by signal {-exit_code} before it had finished "
+            "(the machine may have run out of memory)"
+        )
+    return "the process linking the unchanged pages failed before it had finished (its error is above)"
+
+
 def _start_helper(
     site_dir: Path, folder: Path, cache: Path, linked_whole: Sequence[str]
 ) -> tuple[multiprocessing.process.BaseProcess, Connection]:
     """Fork a process that links the previous site's files into folder, then sends what it linked (a Linked)."""
     context = multiprocessing.get_context("fork")  # forked: nothing is pickled to start it
     receiving, sending = context.Pipe(duplex=False)
-    arguments = (sending, site_dir, folder, cache, linked_whole, os.getpid())
+    arguments = (receiving, sending, site_dir, folder, cache, linked_whole, os.getpid())
     process = context.Process(target=_link_and_send, args=arguments, daemon=True)
     process.start()
     sending.close()  # the helper holds the only sending end: if it stops, recv() raises EOFError
     return process, receiving
 
 
-def _link_and_send(sending: Connection, site_dir: Path, folder: Path, cache: Path, linked_whole: Sequence[str], parent: int) -> None:
+def _link_and_send(
+    receiving: Connection, sending: Connection, site_dir: Path, folder: Path, cache: Path, linked_whole: Sequence[str], parent: int
+) -> None:
+    """In the helper: link, then send what was linked; end quietly if the build has ended (killed, say) before it reads it.
+
+    What is sent (the previous site's record) is larger than a pipe holds, so sending waits for
+    the build to read it. The helper closes its copy of the reading end first: if the build ends,
+    no reader is left, and sending fails at once instead of waiting for ever.
+    """
+    receiving.close()
     linked = link_previous(site_dir, folder, read_outputs(cache, site_dir), linked_whole, still_wanted=lambda: os.getppid() == parent)
-    sending.send(linked)
-    sending.close()
+    try:
+        sending.send(linked)
+    except BrokenPipeError:
+        return
+    finally:
+        sending.close()
 
 
 def link_previous(
@@ -213,15 +235,30 @@ def link_or_copy(source: str | Path, destination: str | Path) -> bool:
 
 
 def remove_stale_builds(site_dir: Path) -> None:
-    """Delete the half-written folders of builds that were killed, and old sites left to delete."""
+    """Delete the half-written folders of builds that were killed (not of another build still running), and old sites left to delete."""
     for stale in site_dir.parent.glob(f".{site_dir.name}.building-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+        if not _is_running_elsewhere(stale.name.removeprefix(f".{site_dir.name}.building-")):
+            shutil.rmtree(stale, ignore_errors=True)
     for replaced in site_dir.parent.glob(f".{site_dir.name}.old-*"):
         _remove_in_background(replaced)
     old = site_dir.with_name(f".{site_dir.name}.old")
     if old.exists() and not site_dir.exists():
         old.rename(site_dir)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _is_running_elsewhere(named: str) -> bool:
+    """Whether the build that named a staging folder (its process id, then perhaps more) is another process still running."""
+    digits = re.match(r"\d+", named)
+    if digits is None or int(digits.group()) == os.getpid():
+        return False
+    try:
+        os.kill(int(digits.group()), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _swap_into_place(staging: Path, site_dir: Path) -> None:

@@ -95,9 +95,9 @@ def list_page_keys(model: SiteModel, pages: SitePages, site_key: str, report_key
 
     Such a page shows where it stands in its list and its own items, each made from its report's
     files alone, as that report's own pages are; a page of changes also counts each year's. So its
-    key hashes the site-wide inputs (site_key), its place, and each item's addresses with the key
-    of the report whose pages they are on. A page with an item of no report's pages is left out:
-    it is keyed by every input.
+    key hashes the site-wide inputs (site_key), its place, and each item's identity with the keys
+    of the reports whose pages it is made from. A page with an item of no report's pages is left
+    out: it is keyed by every input.
     """
     report_of_page = {plan.context.url: report_id for report_id, plans in pages.reports.items() for plan in plans}
     years = repr([(year.year, len(year.changes)) for year in model.change_years])
@@ -106,8 +106,8 @@ def list_page_keys(model: SiteModel, pages: SitePages, site_key: str, report_key
         pager = plan.context.pager
         if pager is None:
             continue
-        shown = [(address, report_of_page.get(address.split("#")[0])) for item in pager.items for address in _addresses(item)]
-        if any(report is None for _, report in shown):
+        shown = [(_identity(item), [report_of_page.get(address.split("#")[0]) for address in _addresses(item)]) for item in pager.items]
+        if any(None in reports for _, reports in shown):
             continue
         place = repr((pager.number, pager.count, pager.first_position, pager.total))
         keys[plan.output_path] = digest_of(
@@ -119,20 +119,26 @@ def list_page_keys(model: SiteModel, pages: SitePages, site_key: str, report_key
                 str(plan.context.description),
                 place,
                 years if isinstance(plan.context.item, ChangeYearView) else "",
-                *(f"{address}\0{report_keys[report]}" for address, report in shown if report),
+                *(f"{identity}\0{' '.join(report_keys[report] for report in reports if report)}" for identity, reports in shown),
             ]
         )
     return keys
 
 
-def _addresses(item: CommitmentView | ChangeView) -> tuple[str, ...]:
-    """Return the addresses a list's item is shown from: a commitment's page; a change's subject and, for a correction, the corrected item.
+def _identity(item: CommitmentView | ChangeView) -> str:
+    """Return what tells a list's item from every other in its list: a commitment's address; a change's date, kind, description and addresses.
 
-    A change of status links to its update, on its subject's (the commitment's) page.
+    A commitment's changes share its address, so a page whose window slides along a run of them
+    must still change its key.
     """
     if isinstance(item, CommitmentView):
-        return (item.url,)
-    return (item.subject.url, item.source) if isinstance(item.source, str) else (item.subject.url,)
+        return item.url
+    return "\0".join((item.date.isoformat(), item.kind, item.description, item.subject.url, item.url))
+
+
+def _addresses(item: CommitmentView | ChangeView) -> tuple[str, ...]:
+    """Return the addresses of the pages a list's item is made from: a commitment's; a change's subject's and its source's."""
+    return (item.url,) if isinstance(item, CommitmentView) else (item.subject.url, item.url)
 
 
 def report_unit(model: SiteModel, report: ReportView, key: str, pages: tuple[PagePlan, ...]) -> Unit:
