@@ -356,6 +356,26 @@ def test_an_error_found_while_the_previous_site_is_being_linked_leaves_the_site_
     assert sorted(path.name for path in project.site.parent.iterdir() if path.name.startswith(".site")) == []
 
 
+def _refuse_to_fork(*_: object) -> None:
+    raise BlockingIOError(11, "Resource temporarily unavailable")  # as fork() fails with EAGAIN
+
+
+@pytest.mark.parametrize("without", ["fork", "a process to spare"])
+def test_a_rebuild_that_cannot_fork_a_helper_links_the_unchanged_files_itself(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, without: str
+) -> None:
+    build_site(project, FIXTURE_TODAY)
+    benches = {path: (project.site / path).stat().st_ino for path in _tree(project.site) if "benches" in path}
+    if without == "fork":
+        monkeypatch.setattr("multiprocessing.get_all_start_methods", lambda: ["spawn"])
+    else:
+        monkeypatch.setattr("tracker.staging._start_helper", _refuse_to_fork)
+    EDITS["a commitment's title"](project.content.parent)
+    build_site(project, FIXTURE_TODAY)
+    assert _tree(project.site) == _full_build(project, tmp_path / "full")
+    assert benches and {path: (project.site / path).stat().st_ino for path in benches} == benches, "another report's files are linked"
+
+
 def test_a_build_deletes_the_folders_of_killed_builds_but_not_of_one_still_running(project: Project) -> None:
     running = project.site.parent / f".site.building-{os.getppid()}"  # as if this process's parent were building now
     killed = project.site.parent / ".site.building-4194304"  # above Linux's largest process id: no such process

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Callable, Collection, Iterator
-from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial, wraps
@@ -242,10 +241,13 @@ def write_planned(
 ) -> OutputRecord:
     """Write the planned site into project.site (reusing unchanged units), with its search index; return what it holds.
 
-    staging, if given, is where the new site is written (and what it has linked from site/ is reused).
+    staging, if given, is where the new site is written (and what it has linked from site/ is reused);
+    without it, the previous site is linked here and now (the check is over: a helper would gain nothing).
     """
-    with nullcontext(staging) if staging else Staging(project.site, project.cache, linked_whole=(INDEX_FOLDER,)) as ready:
-        return _write_planned(project, checked, planned, options, ready)
+    if staging is not None:
+        return _write_planned(project, checked, planned, options, staging)
+    with Staging(project.site, project.cache, linked_whole=(INDEX_FOLDER,), in_helper=False) as linked_now:
+        return _write_planned(project, checked, planned, options, linked_now)
 
 
 def _write_planned(project: Project, checked: CheckedSite, planned: PlannedSite, options: BuildOptions, staging: Staging) -> OutputRecord:

@@ -53,11 +53,12 @@ NOTHING_LINKED = Linked({}, frozenset(), frozenset())
 class Staging:
     """A fresh folder next to site/, being filled with links to the previous site's files; a context manager that discards it unless swapped in."""
 
-    def __init__(self, site_dir: Path, cache: Path | None, linked_whole: Sequence[str] = ()) -> None:
+    def __init__(self, site_dir: Path, cache: Path | None, linked_whole: Sequence[str] = (), in_helper: bool = True) -> None:
         """Make the staging folder and start linking the files of the site in site_dir that the cache in folder cache describes.
 
         Folders of site_dir named in linked_whole (the search index) are linked whole, for their
-        makers to check (search.py).
+        makers to check (search.py). With in_helper, a forked process links them while the caller
+        goes on (where processes cannot be forked, or the system refuses, this one links them at once).
         """
         remove_stale_builds(site_dir)
         self.site_dir = site_dir
@@ -68,10 +69,14 @@ class Staging:
         self._helper: tuple[multiprocessing.process.BaseProcess, Connection] | None = None
         if cache is None or not site_dir.is_dir():
             self._result = NOTHING_LINKED
-        elif "fork" in multiprocessing.get_all_start_methods():
-            self._helper = _start_helper(site_dir, self.folder, cache, self.linked_whole)
-        else:
-            self._result = link_previous(site_dir, self.folder, read_outputs(cache, site_dir), self.linked_whole)
+            return
+        if in_helper and "fork" in multiprocessing.get_all_start_methods():
+            try:
+                self._helper = _start_helper(site_dir, self.folder, cache, self.linked_whole)
+                return
+            except OSError:  # no process to spare (EAGAIN, ENOMEM): link here
+                pass
+        self._result = link_previous(site_dir, self.folder, read_outputs(cache, site_dir), self.linked_whole)
 
     def __enter__(self) -> Staging:
         return self
