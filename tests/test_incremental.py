@@ -25,6 +25,7 @@ from tracker.data_parts import ReportPart, sort_bytes
 from tracker.errors import ContentErrors
 from tracker.mapped import read_pickled
 from tracker.pipeline import BuildOptions, Project, build_site, check_site
+from tracker.render import render_page
 from tracker.staging import HelperStopped
 from tracker.write import WorkerStopped
 
@@ -323,6 +324,42 @@ def test_a_file_changed_by_hand_in_site_is_built_again(project: Project, tmp_pat
         file.write("<!-- added by hand -->")
     build_site(project, FIXTURE_TODAY)
     assert _tree(project.site) == _full_build(project, tmp_path / "full")
+
+
+def test_a_unit_whose_last_file_was_changed_by_hand_is_built_again_whole(project: Project, tmp_path: Path) -> None:
+    build_site(project, FIXTURE_TODAY)
+    assert project.cache is not None
+    lamps = next(unit for unit in read_outputs(project.cache, project.site).values() if "commitments/lamps-c1/index.html" in unit.files)
+    first, *_, last = lamps.files  # linked in this order: the first is linked before the last is found changed
+    with (project.site / last).open("ab") as file:
+        file.write(b"\n")
+    build_site(project, FIXTURE_TODAY)
+    assert _tree(project.site) == _full_build(project, tmp_path / "full")
+    assert first != last
+
+
+def _cannot_link(source: object, destination: object, *_: object, **__: object) -> None:
+    raise OSError(18, "Invalid cross-device link")  # as os.link fails across file systems (EXDEV)
+
+
+def test_files_copied_where_they_cannot_be_linked_are_recorded_as_copied_and_reused_by_the_next_rebuild(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_site(project, FIXTURE_TODAY)
+    monkeypatch.setattr("os.link", _cannot_link)
+    EDITS["a commitment's title"](project.content.parent)
+    build_site(project, FIXTURE_TODAY)
+    assert _tree(project.site) == _full_build(project, tmp_path / "full")
+    rendered: list[str] = []
+
+    def counted_render_page(env: Any, plan: Any) -> Any:
+        rendered.append(plan.output_path)
+        return render_page(env, plan)
+
+    monkeypatch.setattr("tracker.pipeline.render_page", counted_render_page)
+    build_site(project, FIXTURE_TODAY)
+    assert rendered == [], "every unit's copies are as the cache recorded them"
+    assert _tree(project.site) == _full_build(project, tmp_path / "full again")
 
 
 def test_a_cache_that_cannot_be_read_gives_a_full_build(project: Project, tmp_path: Path) -> None:
