@@ -5,6 +5,7 @@ from __future__ import annotations
 import filecmp
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -16,7 +17,7 @@ import pytest
 
 from tests.helpers import FIXTURE_TODAY, ROOT, copy_fixture, main_text, project_for, read_page, text_of
 from tracker.errors import ContentErrors
-from tracker.pipeline import BuildOptions, build_site
+from tracker.pipeline import BuildOptions, Project, build_site
 from tracker.write import OutputCollision, claim
 
 
@@ -152,6 +153,21 @@ def test_assets_have_content_hashed_names(fixture_site: Path) -> None:
     assert len(names) == len(list((ROOT / "assets").iterdir()))
     assert all(len(name.split(".")[1]) == 10 for name in names)
     assert filecmp.cmp(next((fixture_site / "assets").glob("style.*.css")), ROOT / "assets/style.css", shallow=False)
+
+
+def test_hidden_files_and_folders_in_assets_are_not_published(tmp_path: Path) -> None:
+    assets = tmp_path / "assets"
+    shutil.copytree(ROOT / "assets", assets)
+    (assets / ".DS_Store").write_bytes(b"left by a file browser")
+    (assets / ".drafts").mkdir()
+    (assets / ".drafts/logo-draft.svg").write_text("<svg/>", encoding="utf-8")
+    (assets / "icons").mkdir()
+    (assets / "icons/logo.svg").write_text("<svg/>", encoding="utf-8")
+    content = copy_fixture(tmp_path / "content")
+    build_site(Project(content, ROOT / "templates", assets, tmp_path / "site"), FIXTURE_TODAY)
+    published = sorted(str(path.relative_to(tmp_path / "site/assets")) for path in (tmp_path / "site/assets").rglob("*") if path.is_file())
+    assert [name for name in published if "draft" in name or "DS_Store" in name] == []
+    assert [name for name in published if re.fullmatch(r"icons/logo\.[0-9a-f]{10}\.svg", name)], "a visible subfolder is published"
 
 
 def test_sitemap_lists_every_page_at_the_base_url(tmp_path: Path) -> None:

@@ -17,11 +17,11 @@ class Asset:
 
 
 def load_assets(assets_dir: Path) -> tuple[Asset, ...]:
-    """Read every file under assets_dir and give it a content-hashed output path."""
+    """Read every file under assets_dir, but hidden ones and those in hidden folders, and give it a content-hashed output path."""
     assets = []
     for path in sorted(assets_dir.rglob("*")):
-        if path.is_file() and not path.name.startswith("."):
-            name = path.relative_to(assets_dir).as_posix()
+        name = path.relative_to(assets_dir).as_posix()
+        if path.is_file() and not any(part.startswith(".") for part in name.split("/")):
             data = path.read_bytes()
             assets.append(Asset(name, hashed_path(name, data), data))
     return tuple(assets)
