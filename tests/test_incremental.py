@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.helpers import FIXTURE_TODAY, ROOT, add_report_copy, files_read_here
+from tracker import staging
 from tracker.cache import OutputRecord, RecordCache, UnitRecord, folder_id, output_stamp, read_outputs, save_outputs
 from tracker.cli import main
 from tracker.data import report_part
@@ -381,13 +382,28 @@ def test_a_site_changed_by_hand_is_not_reused(project: Project, tmp_path: Path) 
     assert _tree(project.site) == _full_build(project, tmp_path / "full")
 
 
-def test_an_error_found_while_the_previous_site_is_being_linked_leaves_the_site_and_no_staging_folder(project: Project) -> None:
+def test_an_error_found_while_the_previous_site_is_being_linked_leaves_the_site_and_no_staging_folder(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     build_site(project, FIXTURE_TODAY)
     before = _tree(project.site)
+    helpers = tmp_path / "helpers"
+    link_unit = staging._link_unit
+
+    def slow_link_unit(*args: Any) -> bool:  # in the helper: the check finds the error long before the linking ends
+        with helpers.open("a", encoding="utf-8") as file:
+            file.write(f"{os.getpid()}\n")
+        time.sleep(0.5)
+        return link_unit(*args)
+
+    monkeypatch.setattr("tracker.staging._link_unit", slow_link_unit)
     _replace("content/reports/lamps/commitments/paint.md", "title: Paint every bench green", "title:")(project.content.parent)
     with pytest.raises(ContentErrors) as failure:
         build_site(project, FIXTURE_TODAY)
     assert "reports/lamps/commitments/paint.md" in failure.value.report()
+    linking = set(helpers.read_text(encoding="utf-8").split())
+    assert len(linking) == 1 and os.getpid() not in {int(pid) for pid in linking}, "a helper was linking"
+    assert not _is_running(linking.pop()), "the helper is stopped"
     assert _tree(project.site) == before
     _wait_for_deletions(project.site.parent)
     assert sorted(path.name for path in project.site.parent.iterdir() if path.name.startswith(".site")) == []
