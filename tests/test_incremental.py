@@ -331,12 +331,12 @@ def test_a_unit_whose_last_file_was_changed_by_hand_is_built_again_whole(project
     build_site(project, FIXTURE_TODAY)
     assert project.cache is not None
     lamps = next(unit for unit in read_outputs(project.cache, project.site).values() if "commitments/lamps-c1/index.html" in unit.files)
-    first, *_, last = lamps.files  # linked in this order: the first is linked before the last is found changed
+    *linked_before, last = lamps.files  # linked in this order: the others are linked before the last is found changed
+    assert linked_before
     with (project.site / last).open("ab") as file:
         file.write(b"\n")
     build_site(project, FIXTURE_TODAY)
     assert _tree(project.site) == _full_build(project, tmp_path / "full")
-    assert first != last
 
 
 def _cannot_link(source: object, destination: object, *_: object, **__: object) -> None:
@@ -346,7 +346,9 @@ def _cannot_link(source: object, destination: object, *_: object, **__: object) 
 def test_files_copied_where_they_cannot_be_linked_are_recorded_as_copied_and_reused_by_the_next_rebuild(
     project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr("tracker.write.PARALLEL_FROM", 10**9)  # rendered in this process, where the renders are counted
     build_site(project, FIXTURE_TODAY)
+    link = os.link
     monkeypatch.setattr("os.link", _cannot_link)
     EDITS["a commitment's title"](project.content.parent)
     build_site(project, FIXTURE_TODAY)
@@ -360,6 +362,9 @@ def test_files_copied_where_they_cannot_be_linked_are_recorded_as_copied_and_reu
     monkeypatch.setattr("tracker.pipeline.render_page", counted_render_page)
     build_site(project, FIXTURE_TODAY)
     assert rendered == [], "every unit's copies are as the cache recorded them"
+    monkeypatch.setattr("os.link", link)
+    build_site(project, FIXTURE_TODAY)  # the copies are linked again
+    assert rendered == []
     assert _tree(project.site) == _full_build(project, tmp_path / "full again")
 
 
@@ -386,24 +391,33 @@ def test_an_error_found_while_the_previous_site_is_being_linked_leaves_the_site_
     project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     build_site(project, FIXTURE_TODAY)
-    before = _tree(project.site)
-    helpers = tmp_path / "helpers"
+    assert project.cache is not None
+    before, units = _tree(project.site), len(read_outputs(project.cache, project.site))
+    begun = tmp_path / "units begun"  # a line for each unit the helper begins to link
     link_unit = staging._link_unit
 
-    def slow_link_unit(*args: Any) -> bool:  # in the helper: the check finds the error long before the linking ends
-        with helpers.open("a", encoding="utf-8") as file:
+    def slow_link_unit(*args: Any) -> bool:  # in the helper: linking every unit would take units × 0.2 s
+        with begun.open("a", encoding="utf-8") as file:
             file.write(f"{os.getpid()}\n")
-        time.sleep(0.5)
+        time.sleep(0.2)
         return link_unit(*args)
 
+    def check_once_linking(*args: Any, **kwargs: Any) -> Any:  # so that the error is certainly found while the helper links
+        deadline = time.monotonic() + 10
+        while not begun.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return check_site(*args, **kwargs)
+
     monkeypatch.setattr("tracker.staging._link_unit", slow_link_unit)
+    monkeypatch.setattr("tracker.pipeline.check_site", check_once_linking)
     _replace("content/reports/lamps/commitments/paint.md", "title: Paint every bench green", "title:")(project.content.parent)
     with pytest.raises(ContentErrors) as failure:
         build_site(project, FIXTURE_TODAY)
     assert "reports/lamps/commitments/paint.md" in failure.value.report()
-    linking = set(helpers.read_text(encoding="utf-8").split())
-    assert len(linking) == 1 and os.getpid() not in {int(pid) for pid in linking}, "a helper was linking"
-    assert not _is_running(linking.pop()), "the helper is stopped"
+    helpers = begun.read_text(encoding="utf-8").split()
+    assert len(set(helpers)) == 1 and helpers[0] != str(os.getpid()), "one helper, in a process of its own, was linking"
+    assert units > 10 and len(helpers) < units / 2, "the helper was stopped, not left to link every unit"
+    assert not _is_running(helpers[0])
     assert _tree(project.site) == before
     _wait_for_deletions(project.site.parent)
     assert sorted(path.name for path in project.site.parent.iterdir() if path.name.startswith(".site")) == []
