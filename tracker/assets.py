@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -16,14 +17,20 @@ class Asset:
     data: bytes
 
 
+def visible_files(folder: Path) -> Iterator[tuple[str, Path]]:
+    """Yield (name under folder, path) for every file under folder, by name, but hidden ones and those in hidden folders."""
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if not any(part.startswith(".") for part in name.split("/")) and path.is_file():
+            yield name, path
+
+
 def load_assets(assets_dir: Path) -> tuple[Asset, ...]:
-    """Read every file under assets_dir, but hidden ones and those in hidden folders, and give it a content-hashed output path."""
+    """Read every visible file under assets_dir and give it a content-hashed output path."""
     assets = []
-    for path in sorted(assets_dir.rglob("*")):
-        name = path.relative_to(assets_dir).as_posix()
-        if path.is_file() and not any(part.startswith(".") for part in name.split("/")):
-            data = path.read_bytes()
-            assets.append(Asset(name, hashed_path(name, data), data))
+    for name, path in visible_files(assets_dir):
+        data = path.read_bytes()
+        assets.append(Asset(name, hashed_path(name, data), data))
     return tuple(assets)
 
 

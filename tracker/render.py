@@ -11,7 +11,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from tracker.assets import Asset
+from tracker.assets import Asset, visible_files
 from tracker.markdown import render_markdown
 from tracker.paging import Pager, pages_of
 from tracker.texts import Text
@@ -88,10 +88,7 @@ Templates = tuple[tuple[str, str], ...]  # each template's name (its path under 
 def read_templates(templates_dir: Path) -> Templates:
     """Read every template (every file under templates_dir but hidden ones) once, for one build."""
     found = []
-    for path in sorted(templates_dir.rglob("*")):
-        name = path.relative_to(templates_dir).as_posix()
-        if any(part.startswith(".") for part in name.split("/")) or not path.is_file():
-            continue
+    for name, path in visible_files(templates_dir):
         try:
             found.append((name, path.read_text(encoding="utf-8")))
         except FileNotFoundError:  # an editor's temporary file, already gone
